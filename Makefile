@@ -1,0 +1,54 @@
+# Conecta Pastaza. `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install messages makemessages migrate demo test lint bench clean check-compose
+
+run: setup
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: install messages migrate demo
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiles locale/*/LC_MESSAGES/django.po: without the Kichwa .mo, /qu/ is a 404.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+makemessages: install
+	$(PY) manage.py makemessages -l es -l qu --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+test: install messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v1
+
+check-compose: install
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+bench: install messages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var $(VENV) .pytest_cache

@@ -1,0 +1,363 @@
+"""The staff admin of the plan: Spanish and Kichwa tabs, spreadsheet round trips, department scoping,
+protected published records and a visible change log."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from . import roles, services
+from .forms import SpreadsheetImportForm
+from .models import (
+    ActionPlan,
+    Canton,
+    ChangeRecord,
+    Commitment,
+    Evidence,
+    Institution,
+    Milestone,
+    OgpValue,
+    Parish,
+    ProgressUpdate,
+    StaffProfile,
+)
+from .resources import CommitmentResource, MilestoneResource
+
+
+class ProtectPublishedMixin:
+    """Published records cannot be deleted from the admin, one by one or in bulk."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and getattr(obj, "is_published", False):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class ScopedMixin:
+    """Implementers see and edit only what their institution leads; `scope_q` says how to find it."""
+
+    def scope_q(self, institution) -> Q:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        scope = roles.scoped_institution(request.user)
+        if scope is None:
+            return qs
+        if scope is False:
+            return qs.none()
+        return qs.filter(self.scope_q(scope)).distinct()
+
+
+class ChangeLogMixin:
+    """A read-only panel with the record's latest changes (who, when, what: old -> new)."""
+
+    @admin.display(description=_("Change history"))
+    def change_log(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        records = ChangeRecord.objects.filter(model=obj._meta.model_name, object_id=obj.pk)[:25]
+        if not records:
+            return _("No changes recorded yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.at.strftime("%Y-%m-%d %H:%M"),
+                    r.user_display or "—",
+                    r.get_action_display(),
+                    format_changes(r.changes),
+                )
+                for r in records
+            ),
+        )
+        link = reverse("admin:commitments_changerecord_changelist") + f"?model={obj._meta.model_name}&object_id={obj.pk}"
+        return format_html(
+            '<table class="conecta-changelog"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            '<tbody>{}</tbody></table><p><a href="{}">{}</a></p>',
+            _("When"), _("Who"), _("Action"), _("What changed"), rows, link, _("All changes of this record"),
+        )
+
+
+def format_changes(changes: dict):
+    if not changes:
+        return "—"
+    return format_html_join(
+        "", "<div><code>{}</code>: {} → {}</div>",
+        ((field, _short(old), _short(new)) for field, (old, new) in sorted(changes.items())),
+    )
+
+
+def _short(value) -> str:
+    text = "∅" if value in (None, "") else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _scoped_commitments(request):
+    qs = Commitment.objects.select_related("plan")
+    scope = roles.scoped_institution(request.user)
+    if scope is None:
+        return qs
+    if scope is False:
+        return qs.none()
+    return qs.led_by(scope)
+
+
+
+class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
+    import_form_class = SpreadsheetImportForm
+    export_form_class = ExportForm
+    import_formats = [base_formats.XLSX, base_formats.CSV]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "starts_on", "ends_on", "submitted_on", "is_synthetic"]
+    list_filter = ["is_synthetic"]
+    prepopulated_fields = {"slug": ["title_es"]}
+
+
+@admin.register(Institution)
+class InstitutionAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "acronym", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name_es", "name_qu", "acronym"]
+    prepopulated_fields = {"slug": ["name_es"]}
+
+
+@admin.register(OgpValue)
+class OgpValueAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "code", "order"]
+
+
+class ParishInline(TranslationTabularInline):
+    model = Parish
+    extra = 0
+
+
+@admin.register(Canton)
+class CantonAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "code", "seat", "population_2022"]
+    inlines = [ParishInline]
+
+
+@admin.register(Parish)
+class ParishAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "code", "canton", "kind"]
+    list_filter = ["canton", "kind"]
+    list_select_related = ["canton"]
+    search_fields = ["name_es", "name_qu", "code"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin):
+    resource_classes = [CommitmentResource]
+    list_display = ["code", "title", "axis", "lead", "progress_display", "irm_level_display", "is_published"]
+    list_filter = ["plan", "axis", "is_published", "lead_department", "ogp_values", "cantons"]
+    list_select_related = ["lead_institution", "lead_department", "plan"]
+    search_fields = ["code", "title_es", "title_qu"]
+    filter_horizontal = ["ogp_values", "supporting_institutions", "cantons", "parishes"]
+    readonly_fields = ["progress_display", "irm_level_display", "milestones_list", "change_log"]
+    fieldsets = [
+        (None, {"fields": ["plan", "code", "order", "title", "axis", "is_published"]}),
+        (_("Description (OGP template)"), {"fields": ["problem", "status_quo", "action", "contribution", "ogp_values"]}),
+        (_("Institutions"), {"fields": ["lead_institution", "lead_department", "supporting_institutions"]}),
+        (_("Dates and budget"), {"fields": ["starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source"]}),
+        (_("Territory"), {"fields": ["cantons", "parishes"]}),
+        (_("Progress (derived from the milestones)"), {"fields": ["progress_display", "irm_level_display", "milestones_list"]}),
+        (_("Source and history"), {"fields": ["source_url", "change_log"]}),
+    ]
+
+    def scope_q(self, institution):
+        return Q(lead_institution=institution) | Q(lead_department=institution)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_planner(request.user):
+            # Implementers write the content; what the commitment is, who leads it and whether it is public
+            # stays with the Planning Directorate.
+            fields += ["plan", "code", "lead_institution", "lead_department", "is_published"]
+        return fields
+
+    @admin.display(description=_("lead"))
+    def lead(self, obj):
+        return obj.lead_department.short_name if obj.lead_department else obj.lead_institution.short_name
+
+    @admin.display(description=_("progress"))
+    def progress_display(self, obj):
+        return "—" if obj.progress is None else f"{obj.progress} %"
+
+    @admin.display(description=_("IRM level"))
+    def irm_level_display(self, obj):
+        return obj.irm_level.label
+
+    @admin.display(description=_("milestones"))
+    def milestones_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        items = obj.milestones.all()
+        if not items:
+            return _("No milestones yet.")
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} % · {} · {}{}</li>',
+                (
+                    (
+                        reverse("admin:commitments_milestone_change", args=[m.pk]),
+                        m.title,
+                        m.progress,
+                        m.get_level_display(),
+                        _("published") if m.is_published else _("draft"),
+                        format_html(" · <strong>{}</strong>", _("example data")) if m.is_illustrative else "",
+                    )
+                    for m in items
+                ),
+            ),
+        )
+
+
+class EvidenceInline(TranslationStackedInline):
+    model = Evidence
+    extra = 0
+    fields = ["title", "url", "file", "is_published", "sha256", "size"]
+    readonly_fields = ["sha256", "size"]
+
+
+class MilestoneEvidenceInline(EvidenceInline):
+    fk_name = "milestone"
+
+
+class UpdateEvidenceInline(EvidenceInline):
+    fk_name = "update"
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin):
+    resource_classes = [MilestoneResource]
+    list_display = ["__str__", "due_on", "level", "progress", "weight", "is_published", "is_illustrative"]
+    list_filter = ["level", "is_published", "is_illustrative", "commitment__plan", "commitment"]
+    list_select_related = ["commitment"]
+    search_fields = ["title_es", "title_qu", "commitment__code"]
+    readonly_fields = ["change_log"]
+    inlines = [MilestoneEvidenceInline]
+    fieldsets = [
+        (None, {"fields": ["commitment", "order", "weight", "title", "description", "expected_output"]}),
+        (_("Dates"), {"fields": ["starts_on", "due_on", "completed_on"]}),
+        (_("Progress"), {"fields": ["level", "progress", "responsible_institution"]}),
+        (_("Publication"), {"fields": ["is_published", "is_illustrative"]}),
+        (_("History"), {"fields": ["change_log"]}),
+    ]
+
+    def scope_q(self, institution):
+        return (
+            Q(commitment__lead_institution=institution)
+            | Q(commitment__lead_department=institution)
+            | Q(responsible_institution=institution)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_planner(request.user):
+            fields += ["is_published"]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = _scoped_commitments(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, TabbedTranslationAdmin):
+    list_display = ["__str__", "occurred_on", "author", "is_published", "is_illustrative"]
+    list_filter = ["is_published", "is_illustrative", "commitment__plan", "commitment"]
+    list_select_related = ["commitment", "author"]
+    search_fields = ["title_es", "title_qu", "commitment__code"]
+    readonly_fields = ["author", "change_log"]
+    inlines = [UpdateEvidenceInline]
+    fields = ["commitment", "milestone", "occurred_on", "title", "text", "progress", "is_published",
+              "is_illustrative", "author", "change_log"]
+
+    def scope_q(self, institution):
+        return Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_planner(request.user):
+            fields += ["is_published"]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = _scoped_commitments(request)
+        elif db_field.name == "milestone":
+            kwargs["queryset"] = Milestone.objects.filter(commitment__in=_scoped_commitments(request)).select_related(
+                "commitment"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.update_queue_staff_notification(update=obj)
+            if not obj.is_published:
+                messages.info(request, _("The Planning Directorate has been told that this update awaits review."))
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "institution"]
+    list_select_related = ["user", "institution"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "user_display", "source", "action", "model", "object_repr", "what_changed"]
+    list_filter = ["model", "action", "source", "commitment_code"]
+    search_fields = ["object_repr", "user_display", "commitment_code"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        scope = roles.scoped_institution(request.user)
+        if scope is None:
+            return qs
+        if scope is False:
+            return qs.none()
+        codes = list(Commitment.objects.led_by(scope).values_list("code", flat=True))
+        return qs.filter(commitment_code__in=codes)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in {"model", "object_id"} or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj):
+        return format_changes(obj.changes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,203 @@
+"""Idempotent loaders for the real plan, its territory and OGP's values (used by `load_demo`) and for the
+synthetic plans of `seed_scale`. Running either twice gives the same rows."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from . import plan_data
+from .models import (
+    ActionPlan,
+    Axis,
+    Canton,
+    Commitment,
+    Institution,
+    IrmLevel,
+    Milestone,
+    OgpValue,
+    Parish,
+    ProgressUpdate,
+)
+
+
+@transaction.atomic
+def reference_data_load() -> None:
+    for order, (code, name_es, name_qu) in enumerate(plan_data.OGP_VALUES, start=1):
+        OgpValue.objects.update_or_create(code=code, defaults={"name_es": name_es, "name_qu": name_qu, "order": order})
+    for row in plan_data.CANTONS:
+        canton, _ = Canton.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "slug": row["slug"], "name_es": row["name"], "seat": row["seat"],
+                "population_2022": row["population_2022"], "population_note": row["population_note"],
+            },
+        )
+        for code, name, kind in row["parishes"]:
+            Parish.objects.update_or_create(code=code, defaults={"canton": canton, "name_es": name, "kind": kind})
+    for slug, name_es, name_qu, acronym, kind, parent, website in plan_data.INSTITUTIONS:
+        Institution.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name_es": name_es, "name_qu": name_qu, "acronym": acronym, "kind": kind, "website": website,
+                "parent": Institution.objects.get(slug=parent) if parent else None,
+            },
+        )
+
+
+@transaction.atomic
+def real_plan_load() -> ActionPlan:
+    """The Pastaza plan 2024-2027 with its three real commitments and illustrative milestones and updates.
+
+    Milestones and updates are only created when the commitment has none, so staff's real ones are never
+    overwritten by a second `load_demo`.
+    """
+    reference_data_load()
+    fields = {k: v for k, v in plan_data.PLAN.items() if k != "slug"}
+    plan, _ = ActionPlan.objects.update_or_create(slug=plan_data.PLAN_SLUG, defaults=fields)
+    gad = Institution.objects.get(slug=plan_data.GAD)
+    for row in plan_data.COMMITMENTS:
+        defaults = {
+            key: row[key]
+            for key in row
+            if key.endswith(("_es", "_qu")) or key in {"order", "axis"}
+        }
+        defaults.update(
+            plan=plan, lead_institution=gad, lead_department=Institution.objects.get(slug=row["department"]),
+            starts_on=plan_data.START, ends_on=plan_data.END, is_published=True,
+            source_url=plan_data.OGP_COMMITMENT_URL.format(code=row["code"]),
+        )
+        commitment, created = Commitment.objects.get_or_create(code=row["code"], defaults=defaults)
+        if not created:
+            changed = {k: v for k, v in defaults.items() if getattr(commitment, k if k != "plan" else "plan") != v}
+            if changed:
+                for key, value in changed.items():
+                    setattr(commitment, key, value)
+                commitment.save()
+        _set_m2m(commitment.ogp_values, OgpValue.objects.filter(code__in=row["values"]))
+        _set_m2m(commitment.supporting_institutions, Institution.objects.filter(slug__in=row["supporters"]))
+        _set_m2m(commitment.cantons, Canton.objects.filter(code__in=row["cantons"]))
+        if not commitment.milestones.exists():
+            _load_example_milestones(commitment)
+    return plan
+
+
+def _set_m2m(manager, wanted) -> None:
+    wanted_ids = set(wanted.values_list("pk", flat=True))
+    if set(manager.values_list("pk", flat=True)) != wanted_ids:
+        manager.set(wanted_ids)
+
+
+def _load_example_milestones(commitment: Commitment) -> None:
+    department = commitment.lead_department
+    by_order = {}
+    for order, weight, title_es, title_qu, start, due, progress, level, completed in plan_data.EXAMPLE_MILESTONES[
+        commitment.code
+    ]:
+        by_order[order] = Milestone.objects.create(
+            commitment=commitment, order=order, weight=weight, title_es=title_es, title_qu=title_qu,
+            starts_on=start, due_on=due, progress=progress, level=level, completed_on=completed,
+            responsible_institution=department, is_published=True, is_illustrative=True,
+        )
+    for order, day, progress, title_es, title_qu, text_es, text_qu in plan_data.EXAMPLE_UPDATES[commitment.code]:
+        ProgressUpdate.objects.create(
+            commitment=commitment, milestone=by_order.get(order), occurred_on=day, progress=progress,
+            title_es=title_es, title_qu=title_qu, text_es=text_es, text_qu=text_qu,
+            is_published=True, is_illustrative=True,
+        )
+
+
+def synthetic_prefix(size: int) -> str:
+    """Codes of the synthetic plan of `size` commitments: SY + the size in three letters (300 -> SYALO), so
+    plans of different sizes can stand side by side."""
+    letters, n = "", size
+    for _ in range(3):
+        n, r = divmod(n, 26)
+        letters = chr(65 + r) + letters
+    return "SY" + letters
+
+
+@transaction.atomic
+def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
+    """A synthetic plan of N commitments (about 5 milestones and 3 updates each) beside the real one.
+
+    Its codes start with SYN and its plan is flagged synthetic, so it never mixes into the real plan. Loading
+    the same N again replaces it with the same rows.
+    """
+    if not 1 <= commitments <= 1000:
+        raise ValueError("commitments must be between 1 and 1000")
+    reference_data_load()
+    rng = random.Random(seed)
+    slug = f"sintetico-{commitments}"
+    old = ActionPlan.objects.filter(slug=slug).first()
+    if old:
+        ProgressUpdate.objects.filter(commitment__plan=old).delete()
+        Milestone.objects.filter(commitment__plan=old).delete()
+        Commitment.objects.filter(plan=old).delete()
+        old.delete()
+    plan = ActionPlan.objects.create(
+        slug=slug, title_es=f"Plan sintético de {commitments} compromisos", title_qu=f"{commitments} ruraykunapak yuyay",
+        starts_on=date(2025, 1, 1), ends_on=date(2027, 2, 28), is_synthetic=True,
+    )
+    gad = Institution.objects.get(slug=plan_data.GAD)
+    departments = list(Institution.objects.filter(kind=Institution.Kind.PROVINCIAL_DEPARTMENT))
+    values = list(OgpValue.objects.all())
+    cantons = list(Canton.objects.all())
+    axes = [choice.value for choice in Axis]
+    prefix = synthetic_prefix(commitments)
+    rows = [
+        Commitment(
+            code=f"{prefix}{i:04d}",
+            plan=plan, order=i, title_es=f"Compromiso sintético {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+            title_qu=f"Rurana {i}", problem_es=" ".join(rng.choice(WORDS) for _ in range(60)),
+            action_es=" ".join(rng.choice(WORDS) for _ in range(30)), axis=rng.choice(axes),
+            lead_institution=gad, lead_department=rng.choice(departments),
+            starts_on=date(2025, 1, 1), ends_on=date(2027, 2, 28),
+            budget_planned=rng.randint(10, 500) * 1000, budget_executed=rng.randint(0, 10) * 1000,
+            is_published=True,
+        )
+        for i in range(1, commitments + 1)
+    ]
+    created = Commitment.objects.bulk_create(rows)
+    through_values = Commitment.ogp_values.through
+    through_cantons = Commitment.cantons.through
+    through_values.objects.bulk_create(
+        [through_values(commitment_id=c.pk, ogpvalue_id=v.pk) for c in created for v in rng.sample(values, 2)]
+    )
+    through_cantons.objects.bulk_create(
+        [through_cantons(commitment_id=c.pk, canton_id=k.pk) for c in created for k in rng.sample(cantons, 2)]
+    )
+    milestones, updates = [], []
+    for c in created:
+        for order in range(1, rng.randint(4, 6) + 1):
+            start = date(2025, 1, 1) + timedelta(days=rng.randint(0, 400))
+            progress = rng.choice([0, 0, 15, 40, 60, 85, 100])
+            level = IrmLevel.for_progress(progress)
+            milestones.append(
+                Milestone(
+                    commitment=c, order=order, weight=rng.randint(1, 3), title_es=f"Hito {order} de {c.code}",
+                    starts_on=start, due_on=start + timedelta(days=rng.randint(30, 300)), progress=progress,
+                    level=level, completed_on=start + timedelta(days=20) if level == IrmLevel.COMPLETE else None,
+                    responsible_institution=c.lead_department, is_published=True, is_illustrative=True,
+                )
+            )
+        for n in range(3):
+            updates.append(
+                ProgressUpdate(
+                    commitment=c, occurred_on=date(2025, 3, 1) + timedelta(days=rng.randint(0, 600)),
+                    title_es=f"Avance {n + 1} de {c.code}", text_es=" ".join(rng.choice(WORDS) for _ in range(40)),
+                    progress=rng.randint(0, 100), is_published=True, is_illustrative=True,
+                )
+            )
+    Milestone.objects.bulk_create(milestones, batch_size=1000)
+    ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
+    return plan
+
+
+WORDS = (
+    "vía puente agua bosque río comunidad parroquia feria productores kichwa shuar achuar asamblea portal datos "
+    "mantenimiento lastrado asfalto vivero restauración emprendimiento capacitación cacao papa china turismo "
+    "transparencia participación seguimiento informe presupuesto ñan yaku sacha llakta kawsay"
+).split()

@@ -1,0 +1,589 @@
+"""The OGP action plan: plans, institutions, commitments, milestones, progress updates, evidence, territory.
+
+Field names follow OGP's commitment template (shared/reference/pastaza-facts.md, part A.3). Every human-readable
+text is translated into Spanish (es) and Kichwa (qu) through commitments/translation.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IrmLevel(models.TextChoices):
+    """Completion levels of the OGP Independent Reporting Mechanism (opengovpartnership.org/glossary/completion)."""
+
+    NO_EVIDENCE = "no_evidence", _("No evidence available")
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+    @classmethod
+    def for_progress(cls, progress: int | None) -> IrmLevel:
+        """The level a weighted progress percentage reads as.
+
+        0 is not started, 100 complete; below half done is limited, half or more substantial. With nothing
+        to measure (no published milestones) there is no evidence.
+        """
+        if progress is None:
+            return cls.NO_EVIDENCE
+        if progress <= 0:
+            return cls.NOT_STARTED
+        if progress >= 100:
+            return cls.COMPLETE
+        return cls.LIMITED if progress < 50 else cls.SUBSTANTIAL
+
+
+class Axis(models.TextChoices):
+    """The plan's three working groups of 21-22 November 2024 (action-plan-2024-2027.txt)."""
+
+    BIOPHYSICAL = "biophysical", _("Biophysical")
+    ECONOMIC_PRODUCTIVE = "economic_productive", _("Economic-productive")
+    HUMAN_SETTLEMENTS = "human_settlements", _("Human settlements and roads")
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def real(self):
+        return self.filter(is_synthetic=False)
+
+
+class ActionPlan(models.Model):
+    """An OGP Local action plan as OGP's member page shows it (pastaza-facts.md A.1)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    submitted_on = models.DateField(_("submitted to OGP on"), null=True, blank=True)
+    published_by_ogp_on = models.DateField(_("published by OGP on"), null=True, blank=True)
+    foreword = models.TextField(_("foreword"), blank=True)
+    vision = models.TextField(_("long-term vision"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    monitoring = models.TextField(_("monitoring mechanisms"), blank=True)
+    source_url = models.URLField(_("source"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated for benchmarks and tests; never shown as real.")
+    )
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="plan_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date cannot be earlier than the start date.")})
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCIAL_GOVERNMENT = "provincial_government", _("Provincial government")
+        PROVINCIAL_DEPARTMENT = "provincial_department", _("Provincial government department")
+        NATIONAL_GOVERNMENT = "national_government", _("National government")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        INTERNATIONAL = "international", _("International organisation")
+        PRIVATE = "private", _("Private sector")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("part of"),
+        help_text=_("For a department: the government it belongs to."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class OgpValue(models.Model):
+    """OGP's four values, as listed on every commitment page (pastaza-facts.md A.3)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("OGP value")
+        verbose_name_plural = _("OGP values")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Canton(models.Model):
+    """A canton of Pastaza, keyed by its INEC DPA code (pastaza-facts.md B.2)."""
+
+    code = models.CharField(_("INEC code"), max_length=4, unique=True, validators=[RegexValidator(r"^16\d{2}$")])
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    seat = models.CharField(_("seat"), max_length=80)
+    population_2022 = models.PositiveIntegerField(_("population (2022 census)"), null=True, blank=True)
+    population_note = models.CharField(_("population source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("canton")
+        verbose_name_plural = _("cantons")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Parish(models.Model):
+    """A parish (parroquia) of Pastaza, keyed by its INEC DPA code (pastaza-facts.md B.2)."""
+
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+
+    canton = models.ForeignKey(Canton, models.PROTECT, related_name="parishes", verbose_name=_("canton"))
+    code = models.CharField(_("INEC code"), max_length=6, unique=True, validators=[RegexValidator(r"^16\d{4}$")])
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("parish")
+        verbose_name_plural = _("parishes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.canton_id and self.code and not self.code.startswith(self.canton.code):
+            raise ValidationError({"code": _("A parish code starts with its canton's code.")})
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_plan(self, plan: ActionPlan):
+        return self.filter(plan=plan)
+
+    def led_by(self, institution: Institution):
+        return self.filter(Q(lead_institution=institution) | Q(lead_department=institution))
+
+    def with_progress(self):
+        """Annotate what `Commitment.progress` needs, in the same query: the weighted sum and total weight
+        of the commitment's published milestones."""
+        published = Q(milestones__is_published=True)
+        return self.annotate(
+            _progress_points=Sum(
+                Cast(F("milestones__progress"), FloatField()) * Cast(F("milestones__weight"), FloatField()),
+                filter=published,
+            ),
+            _progress_weight=Sum("milestones__weight", filter=published),
+        )
+
+
+class Commitment(models.Model):
+    code = models.CharField(
+        _("OGP code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,6}\d{4}$", _("An OGP code looks like ECPTZ0001."))],
+        help_text=_("The commitment ID OGP publishes, e.g. ECPTZ0001."),
+    )
+    plan = models.ForeignKey(ActionPlan, models.PROTECT, related_name="commitments", verbose_name=_("action plan"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    problem = models.TextField(_("problem"), blank=True, help_text=_("What is the public problem?"))
+    status_quo = models.TextField(_("status quo"), blank=True)
+    action = models.TextField(_("action"), blank=True, help_text=_("What does the commitment do?"))
+    contribution = models.TextField(
+        _("how it contributes"), blank=True, help_text=_("How will the commitment contribute to solve the problem?")
+    )
+    ogp_values = models.ManyToManyField(OgpValue, blank=True, related_name="commitments", verbose_name=_("OGP values"))
+    axis = models.CharField(_("thematic axis"), max_length=30, choices=Axis.choices)
+    lead_institution = models.ForeignKey(
+        Institution, models.PROTECT, related_name="led_commitments", verbose_name=_("lead institution")
+    )
+    lead_department = models.ForeignKey(
+        Institution,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_department_commitments",
+        verbose_name=_("lead department"),
+        help_text=_("The department that implements it. Its implementers can edit this commitment."),
+    )
+    supporting_institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="supported_commitments", verbose_name=_("supporting institutions")
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    budget_planned = models.DecimalField(
+        _("planned budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    budget_executed = models.DecimalField(
+        _("executed budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    budget_source = models.CharField(_("budget source"), max_length=300, blank=True)
+    cantons = models.ManyToManyField(Canton, blank=True, related_name="commitments", verbose_name=_("cantons"))
+    parishes = models.ManyToManyField(Parish, blank=True, related_name="commitments", verbose_name=_("parishes"))
+    source_url = models.URLField(_("source"), blank=True, help_text=_("The commitment's page on OGP's site."))
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="commitment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(budget_planned__isnull=True) | Q(budget_planned__gte=0), name="commitment_budget_planned_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_executed__isnull=True) | Q(budget_executed__gte=0),
+                name="commitment_budget_executed_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", kwargs={"code": self.code})
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date cannot be earlier than the start date.")})
+        if self.lead_department_id and self.lead_department.kind != Institution.Kind.PROVINCIAL_DEPARTMENT:
+            raise ValidationError({"lead_department": _("The lead department must be a provincial government department.")})
+
+    @property
+    def progress(self) -> int | None:
+        """Weighted progress (0-100) of the published milestones; None when there are none.
+
+        Reads the `with_progress()` annotation when present, otherwise asks the database once.
+        """
+        if not hasattr(self, "_progress_points"):
+            row = Commitment.objects.filter(pk=self.pk).with_progress().values("_progress_points", "_progress_weight")[0]
+            self._progress_points, self._progress_weight = row["_progress_points"], row["_progress_weight"]
+        if not self._progress_weight:
+            return None
+        return round(self._progress_points / self._progress_weight)
+
+    @property
+    def irm_level(self) -> IrmLevel:
+        return IrmLevel.for_progress(self.progress)
+
+    @property
+    def budget_execution_rate(self) -> int | None:
+        if not self.budget_planned or self.budget_executed is None:
+            return None
+        return round(self.budget_executed * 100 / self.budget_planned)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, commitment__is_published=True)
+
+    def led_by(self, institution: Institution):
+        return self.filter(
+            Q(commitment__lead_institution=institution)
+            | Q(commitment__lead_department=institution)
+            | Q(responsible_institution=institution)
+        )
+
+
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, models.PROTECT, related_name="milestones", verbose_name=_("commitment")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How much this milestone counts towards the commitment's progress, relative to the others."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    expected_output = models.TextField(_("expected output"), blank=True)
+    starts_on = models.DateField(_("start"))
+    due_on = models.DateField(_("due"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    level = models.CharField(
+        _("IRM completion level"), max_length=20, choices=IrmLevel.choices, default=IrmLevel.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    responsible_institution = models.ForeignKey(
+        Institution,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("responsible institution"),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_illustrative = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Illustrative data, not the real milestone: pages and exports say so until staff replace it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "order"], name="milestone_unique_order"),
+            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=100), name="milestone_progress_0_100"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="milestone_due_after_start"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_gte_1"),
+            models.CheckConstraint(
+                condition=Q(level=IrmLevel.NO_EVIDENCE)
+                | Q(level=IrmLevel.NOT_STARTED, progress=0)
+                | Q(level=IrmLevel.COMPLETE, progress=100)
+                | Q(level__in=[IrmLevel.LIMITED, IrmLevel.SUBSTANTIAL], progress__gt=0, progress__lt=100),
+                name="milestone_level_matches_progress",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(level=IrmLevel.COMPLETE),
+                name="milestone_completed_only_when_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} · {self.order}. {self.title}"
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            errors.setdefault("due_on", []).append(_("The due date cannot be earlier than the start date."))
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            errors.setdefault("progress", []).append(_("Progress must be between 0 and 100."))
+        elif self.progress is not None and self.level:
+            expected = {
+                IrmLevel.NOT_STARTED: self.progress == 0,
+                IrmLevel.COMPLETE: self.progress == 100,
+                IrmLevel.LIMITED: 0 < self.progress < 100,
+                IrmLevel.SUBSTANTIAL: 0 < self.progress < 100,
+            }.get(self.level, True)
+            if not expected:
+                errors.setdefault("level", []).append(
+                    _(
+                        "The level does not match the progress: not started is 0 %%, complete is 100 %%, "
+                        "limited and substantial lie in between."
+                    ).replace("%%", "%")
+                )
+        if self.completed_on and self.level != IrmLevel.COMPLETE:
+            errors.setdefault("completed_on", []).append(_("Only a complete milestone has a completion date."))
+        if self.completed_on and self.starts_on and self.completed_on < self.starts_on:
+            errors.setdefault("completed_on", []).append(_("The completion date cannot be earlier than the start date."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.level != IrmLevel.COMPLETE and self.due_on < timezone.localdate()
+
+
+def validate_evidence_size(file) -> None:
+    if file.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            params={"size": round(file.size / 1048576, 1), "limit": settings.EVIDENCE_MAX_BYTES // 1048576},
+        )
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, commitment__is_published=True).filter(
+            Q(milestone__isnull=True) | Q(milestone__is_published=True)
+        )
+
+
+class ProgressUpdate(models.Model):
+    """A dated entry of the public timeline of a commitment, optionally about one of its milestones."""
+
+    commitment = models.ForeignKey(
+        Commitment, models.PROTECT, related_name="updates", verbose_name=_("commitment")
+    )
+    milestone = models.ForeignKey(
+        Milestone, models.PROTECT, null=True, blank=True, related_name="updates", verbose_name=_("milestone")
+    )
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress reported (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_illustrative = models.BooleanField(_("example data"), default=False)
+    staff_notified_at = models.DateTimeField(_("planning staff notified"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | (Q(progress__gte=0) & Q(progress__lte=100)),
+                name="update_progress_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} · {self.occurred_on:%Y-%m-%d} · {self.title}"
+
+    def clean(self):
+        if self.milestone_id and self.commitment_id and self.milestone.commitment_id != self.commitment_id:
+            raise ValidationError({"milestone": _("The milestone belongs to another commitment.")})
+
+
+class Evidence(models.Model):
+    """A link or a file that backs a milestone's or an update's claim of progress."""
+
+    milestone = models.ForeignKey(
+        Milestone, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("milestone")
+    )
+    update = models.ForeignKey(
+        ProgressUpdate, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("update")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    file = models.FileField(
+        _("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_size]
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(milestone__isnull=False) | Q(update__isnull=False), name="evidence_has_subject"
+            ),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="evidence_has_link_or_file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if not self.milestone_id and not self.update_id:
+            raise ValidationError(_("Evidence belongs to a milestone or to an update."))
+        if not self.url and not self.file:
+            raise ValidationError(_("Give a link or upload a file."))
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.sha256:
+            digest = hashlib.sha256()
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.sha256, self.size = digest.hexdigest(), self.file.size
+        super().save(*args, **kwargs)
+
+
+class StaffProfile(models.Model):
+    """Ties a staff account to the institution (usually a department) it works for; implementers edit only
+    what that institution leads."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    institution = models.ForeignKey(
+        Institution, models.PROTECT, related_name="staff", verbose_name=_("institution")
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.institution.short_name}"
+
+
+class ChangeRecord(models.Model):
+    """Who changed what, and when, on a commitment, milestone or progress update (written by commitments.audit)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who")
+    )
+    user_display = models.CharField(_("who"), max_length=150, blank=True)
+    source = models.CharField(_("through"), max_length=20)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=40, db_index=True)
+    object_id = models.PositiveBigIntegerField(_("record id"), db_index=True)
+    object_repr = models.CharField(_("record"), max_length=300)
+    commitment_code = models.CharField(_("commitment"), max_length=12, blank=True, db_index=True)
+    changes = models.JSONField(_("what changed"), default=dict)
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_display or '-'} {self.get_action_display()} {self.object_repr}"

@@ -1,0 +1,336 @@
+"""Spreadsheet columns for the admin's import and export (django-import-export).
+
+Column names are Spanish, as the Planning Directorate's staff read them. Imports are all-or-nothing: any row
+with an error (unknown commitment code, end before start, progress outside 0-100, unknown level, a record the
+user may not edit) rolls the whole file back and the preview names the row and the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from . import roles
+from .models import Axis, Commitment, Institution, IrmLevel, Milestone
+
+TRUE_WORDS = {"sí", "si", "yes", "true", "1", "x", "ari", "verdadero"}
+FALSE_WORDS = {"no", "false", "0", "", "mana", "falso"}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+class YesNoWidget(widgets.Widget):
+    """Booleans as the staff write them: sí/no (also yes/no, 1/0, x, ari/mana)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = str(value if value is not None else "").strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(_("“%(value)s” is not a yes/no value; write “sí” or “no”.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "sí" if value else "no"
+
+
+class LenientDateWidget(widgets.Widget):
+    """Dates from spreadsheet cells (real dates) or text in ISO or day/month/year form."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class PercentWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = super().clean(value, row=row, **kwargs)
+        except (ValueError, ArithmeticError):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+        if number is not None and not 0 <= number <= 100:
+            raise ValueError(_("Progress must be between 0 and 100."))
+        return number
+
+
+class TranslatedMessage:
+    """A message formatted in the language active when the row is read, not when the module loads."""
+
+    def __init__(self, factory):
+        self.factory = factory
+
+    def __mod__(self, params):
+        return self.factory() % params
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its code or by its label in Spanish or Kichwa, in any letter case."""
+
+    def __init__(self, choices, unknown_message: str, **kwargs):
+        self.choices = choices
+        self.unknown_message = unknown_message
+        super().__init__(**kwargs)
+
+    def _lookup(self) -> dict[str, str]:
+        from django.utils import translation
+
+        table = {}
+        for value, label in self.choices.choices:
+            table[value.lower()] = value
+            for lang in ("es", "qu", "en"):
+                with translation.override(lang):
+                    table[str(label).strip().lower()] = value
+        return table
+
+    def clean(self, value, row=None, **kwargs):
+        key = str(value if value is not None else "").strip().lower()
+        table = self._lookup()
+        if key in table:
+            return table[key]
+        raise ValueError(
+            self.unknown_message
+            % {"value": value, "choices": ", ".join(value for value, _label in self.choices.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class CommitmentCodeWidget(widgets.ForeignKeyWidget):
+    def __init__(self, **kwargs):
+        super().__init__(Commitment, field="code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(value if value is not None else "").strip().upper()
+        if not code:
+            raise ValueError(_("The commitment code is missing."))
+        commitment = Commitment.objects.filter(code=code).first()
+        if commitment is None:
+            raise ValueError(_("Unknown commitment code “%(code)s”.") % {"code": value})
+        return commitment
+
+
+class InstitutionWidget(widgets.ForeignKeyWidget):
+    """An institution by acronym, slug or exact name."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Institution, field="acronym", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return None
+        match = (
+            Institution.objects.filter(acronym__iexact=text).first()
+            or Institution.objects.filter(slug=text.lower()).first()
+            or Institution.objects.filter(name__iexact=text).first()
+        )
+        if match is None:
+            raise ValueError(_("Unknown institution “%(value)s”; use its acronym.") % {"value": value})
+        return match
+
+    def render(self, value, obj=None, **kwargs):
+        return value.short_name if value else ""
+
+
+class ScopedResource(resources.ModelResource):
+    """Refuses rows the importing user may not edit (implementers: only what their institution leads)."""
+
+    def before_import(self, dataset, **kwargs):
+        self._user = kwargs.get("user")
+        super().before_import(dataset, **kwargs)
+
+    def may_edit_commitment(self, commitment: Commitment) -> bool:
+        user = getattr(self, "_user", None)
+        if user is None:
+            return True  # management commands and benchmarks act for the Planning Directorate
+        scope = roles.scoped_institution(user)
+        if scope is None:
+            return roles.is_planner(user)
+        return bool(scope) and scope.pk in {commitment.lead_institution_id, commitment.lead_department_id}
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing, whichever path calls us (admin confirm step, command, test).
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
+                                   use_transactions=True, **kwargs)
+
+
+class MilestoneResource(ScopedResource):
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    commitment = fields.Field(attribute="commitment", column_name="compromiso", widget=CommitmentCodeWidget())
+    order = fields.Field(attribute="order", column_name="orden", widget=widgets.IntegerWidget())
+    weight = fields.Field(attribute="weight", column_name="peso", widget=widgets.IntegerWidget())
+    title_es = fields.Field(attribute="title_es", column_name="titulo_es")
+    title_qu = fields.Field(attribute="title_qu", column_name="titulo_qu")
+    description_es = fields.Field(attribute="description_es", column_name="descripcion_es")
+    description_qu = fields.Field(attribute="description_qu", column_name="descripcion_qu")
+    expected_output_es = fields.Field(attribute="expected_output_es", column_name="producto_esperado_es")
+    expected_output_qu = fields.Field(attribute="expected_output_qu", column_name="producto_esperado_qu")
+    starts_on = fields.Field(attribute="starts_on", column_name="inicio", widget=LenientDateWidget())
+    due_on = fields.Field(attribute="due_on", column_name="vencimiento", widget=LenientDateWidget())
+    completed_on = fields.Field(attribute="completed_on", column_name="completado_el", widget=LenientDateWidget())
+    level = fields.Field(
+        attribute="level",
+        column_name="nivel_irm",
+        widget=ChoiceWidget(
+            IrmLevel, TranslatedMessage(lambda: _("Unknown IRM level “%(value)s”; use one of: %(choices)s."))
+        ),
+    )
+    progress = fields.Field(attribute="progress", column_name="avance", widget=PercentWidget())
+    responsible_institution = fields.Field(
+        attribute="responsible_institution", column_name="responsable", widget=InstitutionWidget()
+    )
+    is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
+    is_illustrative = fields.Field(attribute="is_illustrative", column_name="datos_de_ejemplo", widget=YesNoWidget())
+
+    class Meta:
+        model = Milestone
+        import_id_fields = ("id",)
+        fields = (
+            "id", "commitment", "order", "weight", "title_es", "title_qu", "description_es", "description_qu",
+            "expected_output_es", "expected_output_qu", "starts_on", "due_on", "completed_on", "level", "progress",
+            "responsible_institution", "is_published", "is_illustrative",
+        )
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = False
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return super().get_export_queryset(request, **kwargs).select_related("commitment", "responsible_institution")
+
+    def before_import_row(self, row, **kwargs):
+        # A blank id means a new milestone.
+        if "id" in row and (row["id"] is None or str(row["id"]).strip() == ""):
+            row["id"] = None
+
+    def get_instance(self, instance_loader, row):
+        if row.get("id") in (None, ""):
+            return None
+        instance = super().get_instance(instance_loader, row)
+        if instance is None:
+            raise ValidationError(_("There is no milestone with id %(id)s; leave the id empty to add one.")
+                                  % {"id": row.get("id")})
+        return instance
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.commitment_id and not self.may_edit_commitment(instance.commitment):
+            errors["commitment"] = ValidationError(
+                _("You may not edit the milestones of %(code)s.") % {"code": instance.commitment.code}
+            )
+        if instance.pk and "commitment" not in errors:
+            stored = Milestone.objects.select_related("commitment").filter(pk=instance.pk).first()
+            if stored and not self.may_edit_commitment(stored.commitment):
+                errors["commitment"] = ValidationError(
+                    _("You may not edit the milestones of %(code)s.") % {"code": stored.commitment.code}
+                )
+        super().validate_instance(instance, errors or None, validate_unique)
+
+
+class CommitmentResource(ScopedResource):
+    """Updates existing commitments (by OGP code); commitments themselves are created in the admin form."""
+
+    code = fields.Field(attribute="code", column_name="codigo")
+    title_es = fields.Field(attribute="title_es", column_name="titulo_es")
+    title_qu = fields.Field(attribute="title_qu", column_name="titulo_qu")
+    problem_es = fields.Field(attribute="problem_es", column_name="problema_es")
+    problem_qu = fields.Field(attribute="problem_qu", column_name="problema_qu")
+    status_quo_es = fields.Field(attribute="status_quo_es", column_name="situacion_actual_es")
+    status_quo_qu = fields.Field(attribute="status_quo_qu", column_name="situacion_actual_qu")
+    action_es = fields.Field(attribute="action_es", column_name="accion_es")
+    action_qu = fields.Field(attribute="action_qu", column_name="accion_qu")
+    contribution_es = fields.Field(attribute="contribution_es", column_name="contribucion_es")
+    contribution_qu = fields.Field(attribute="contribution_qu", column_name="contribucion_qu")
+    axis = fields.Field(
+        attribute="axis", column_name="eje",
+        widget=ChoiceWidget(
+            Axis, TranslatedMessage(lambda: _("Unknown thematic axis “%(value)s”; use one of: %(choices)s."))
+        ),
+    )
+    lead_institution = fields.Field(attribute="lead_institution", column_name="institucion_lider", widget=InstitutionWidget())
+    lead_department = fields.Field(attribute="lead_department", column_name="departamento_lider", widget=InstitutionWidget())
+    starts_on = fields.Field(attribute="starts_on", column_name="inicio", widget=LenientDateWidget())
+    ends_on = fields.Field(attribute="ends_on", column_name="fin", widget=LenientDateWidget())
+    budget_planned = fields.Field(attribute="budget_planned", column_name="presupuesto_planificado_usd",
+                                  widget=widgets.DecimalWidget())
+    budget_executed = fields.Field(attribute="budget_executed", column_name="presupuesto_ejecutado_usd",
+                                   widget=widgets.DecimalWidget())
+    budget_source_es = fields.Field(attribute="budget_source_es", column_name="fuente_presupuesto_es")
+    budget_source_qu = fields.Field(attribute="budget_source_qu", column_name="fuente_presupuesto_qu")
+    is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
+    progress = fields.Field(attribute="progress", column_name="avance_calculado", readonly=True)
+    irm_level = fields.Field(column_name="nivel_irm_calculado", readonly=True)
+    illustrative = fields.Field(column_name="datos_de_ejemplo", readonly=True)
+
+    class Meta:
+        model = Commitment
+        import_id_fields = ("code",)
+        fields = (
+            "code", "title_es", "title_qu", "problem_es", "problem_qu", "status_quo_es", "status_quo_qu",
+            "action_es", "action_qu", "contribution_es", "contribution_qu", "axis", "lead_institution",
+            "lead_department", "starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source_es",
+            "budget_source_qu", "is_published", "progress", "irm_level", "illustrative",
+        )
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = False
+
+    def get_export_queryset(self, request=None, **kwargs):
+        from django.db.models import Exists, OuterRef
+
+        illustrative = Milestone.objects.filter(commitment=OuterRef("pk"), is_illustrative=True)
+        return (
+            super().get_export_queryset(request, **kwargs)
+            .with_progress()
+            .annotate(_has_example_data=Exists(illustrative))
+            .select_related("lead_institution", "lead_department")
+        )
+
+    def dehydrate_irm_level(self, commitment):
+        return commitment.irm_level.value
+
+    def dehydrate_illustrative(self, commitment):
+        has_examples = getattr(commitment, "_has_example_data", None)
+        if has_examples is None:
+            has_examples = commitment.milestones.filter(is_illustrative=True).exists()
+        return "sí" if has_examples else "no"
+
+    def get_instance(self, instance_loader, row):
+        code = str(row.get("codigo") or "").strip().upper()
+        row["codigo"] = code
+        instance = super().get_instance(instance_loader, row)
+        if instance is None:
+            raise ValidationError(
+                _("Unknown commitment code “%(code)s”; new commitments are added in the form, not by import.")
+                % {"code": code}
+            )
+        return instance
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if not self.may_edit_commitment(Commitment.objects.get(pk=instance.pk)):
+            errors["code"] = ValidationError(_("You may not edit %(code)s.") % {"code": instance.code})
+        super().validate_instance(instance, errors or None, validate_unique)

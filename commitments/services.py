@@ -1,0 +1,83 @@
+"""Everything that changes the plan's state. Views, admin actions, commands and tasks call these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models.signals import pre_delete
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Commitment, Milestone, ProgressUpdate
+from .roles import PLANNER
+
+
+class PublishedRecordProtected(models.ProtectedError):
+    """Raised when something tries to delete a published commitment, milestone or update."""
+
+
+def guard_published_deletion(sender, instance, **kwargs):
+    """The last line of defence: the admin never offers the deletion, and nothing else may do it either."""
+    if getattr(instance, "is_published", False):
+        raise PublishedRecordProtected(
+            _("“%(record)s” is published and cannot be deleted; unpublish it first.") % {"record": instance},
+            {instance},
+        )
+
+
+for _model in (Commitment, Milestone, ProgressUpdate):
+    pre_delete.connect(guard_published_deletion, sender=_model, dispatch_uid=f"guard-published-{_model.__name__}")
+
+
+def update_queue_staff_notification(*, update: ProgressUpdate) -> None:
+    """After commit, tell the Planning Directorate that an unpublished update awaits review."""
+    from .tasks import notify_update_submitted_task
+
+    if update.is_published or update.staff_notified_at:
+        return
+    transaction.on_commit(lambda: notify_update_submitted_task.delay(update.pk))
+
+
+def update_notify_staff(*, update_id: int) -> bool:
+    """E-mail planners about an update awaiting review, once: the claim on `staff_notified_at` makes a second
+    run (a re-delivered task) send nothing. Returns whether this call sent the message."""
+    claimed = ProgressUpdate.objects.filter(pk=update_id, staff_notified_at=None, is_published=False).update(
+        staff_notified_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    update = ProgressUpdate.objects.select_related("commitment", "milestone", "author").get(pk=update_id)
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=PLANNER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Progress update awaiting review: %(code)s") % {"code": update.commitment.code}
+        body = render_to_string(
+            "commitments/email/update_submitted.txt", {"update": update, "site_url": settings.SITE_URL}
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return True
+
+
+@transaction.atomic
+def milestone_set_progress(*, milestone: Milestone, progress: int, level: str, completed_on=None) -> Milestone:
+    """Set a milestone's progress and IRM level together, validated as one."""
+    milestone.progress, milestone.level, milestone.completed_on = progress, level, completed_on
+    milestone.full_clean()
+    milestone.save(update_fields=["progress", "level", "completed_on", "updated_at"])
+    return milestone
+
+
+def commitment_publish(*, commitment: Commitment, published: bool = True) -> Commitment:
+    commitment.is_published = published
+    commitment.save(update_fields=["is_published", "updated_at"])
+    return commitment

@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from conecta.audit import acting_as
+
+from . import services
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_update_submitted_task(self, update_id: int) -> bool:
+    """Tell planners an update awaits review. Safe to run twice: the service claims the row first."""
+    with acting_as(None, "task"):
+        return services.update_notify_staff(update_id=update_id)

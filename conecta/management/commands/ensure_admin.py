@@ -1,0 +1,29 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+
+from commitments.roles import PLANNER
+
+
+class Command(BaseCommand):
+    help = "Create the first staff account (a Planning Directorate superuser) and print its password once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--email", default="planificacion@pastaza.gob.ec")
+
+    def handle(self, *args, username, email, **options):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(f"Staff account '{username}' already exists; its password was printed when it was made.")
+            return
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_superuser(username=username, email=email, password=password)
+        user.groups.add(Group.objects.get(name=PLANNER))
+        self.stdout.write(self.style.SUCCESS(
+            "\n  Staff account created for http://127.0.0.1:8000/admin/\n"
+            f"    user:     {username}\n    password: {password}\n"
+            "  This password is shown only now: write it down.\n"
+        ))

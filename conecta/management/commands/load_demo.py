@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from commitments.loaders import real_plan_load
+from conecta.audit import acting_as
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the real Pastaza action plan 2024-2027 (its three OGP commitments, institutions, cantons and "
+        "parishes) with illustrative milestones and updates. Idempotent: running it twice gives the same rows."
+    )
+
+    def handle(self, *args, **options):
+        with acting_as(None, "load_demo"):
+            plan = real_plan_load()
+        self.stdout.write(
+            f"Loaded '{plan.title_es}': {plan.commitments.count()} commitments "
+            "(milestones and updates are example data until staff replace them)."
+        )

@@ -1,0 +1,20 @@
+"""Test settings: only what makes tests faster or hermetic."""
+
+import os
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import CELERY_BROKER_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="conecta-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests run Celery eagerly; the one worker test (tests/conecta/test_worker.py) talks to the real broker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+TEST_BROKER_URL = CELERY_BROKER_URL or os.environ.get("CELERY_BROKER_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

@@ -1,0 +1,73 @@
+"""Pages every part of the portal shares: the language-picking root, the health check, error pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.cache import never_cache
+
+# Kichwa and its Quechua relatives as browsers send them: qu, qu-EC, quz (Microsoft), qug (MediaWiki),
+# qvi (Mozilla), qvz (Northern Pastaza), que... (pastaza-facts.md C.1-C.2).
+KICHWA_TAG = re.compile(r"^(qu|qu[a-z]|qv[a-z])(-|$)", re.IGNORECASE)
+
+
+def preferred_language(request) -> str:
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if cookie in dict(settings.LANGUAGES):
+        return cookie
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:500]
+    for tag, _quality in parse_accept_lang_header(header):
+        if KICHWA_TAG.match(tag):
+            return "qu"
+        if tag.lower().startswith("es"):
+            return "es"
+    return settings.LANGUAGE_CODE
+
+
+def root_redirect(request):
+    response = HttpResponseRedirect(f"/{preferred_language(request)}/")
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers (and the broker, when one is configured); 503 otherwise."""
+    state: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        state["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure is "down", and the reason is reported
+        state["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.CELERY_BROKER_URL:
+        from conecta.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            state["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            state["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    else:
+        state["broker"] = "not configured (tasks run in-process)"
+    state["status"] = "ok" if healthy else "error"
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
