@@ -29,6 +29,7 @@ messages: install
 
 makemessages: install
 	$(PY) manage.py makemessages -l es -l qu --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
+	$(PY) locale/restore_review_flags.py locale/qu/LC_MESSAGES/django.po
 
 migrate: install
 	mkdir -p var

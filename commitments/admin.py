@@ -264,11 +264,9 @@ class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportE
     ]
 
     def scope_q(self, institution):
-        return (
-            Q(commitment__lead_institution=institution)
-            | Q(commitment__lead_department=institution)
-            | Q(responsible_institution=institution)
-        )
+        # The same rule as the spreadsheet import (resources.ScopedResource): a department edits the
+        # milestones of the commitments it leads.
+        return Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

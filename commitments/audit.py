@@ -42,6 +42,13 @@ def _snapshot(instance: models.Model) -> dict:
     }
 
 
+def _differs(old, new) -> bool:
+    # An empty text and a missing translation (NULL) read the same: not a change.
+    if old in ("", None) and new in ("", None):
+        return False
+    return old != new
+
+
 def _commitment_code(instance) -> str:
     if isinstance(instance, Commitment):
         return instance.code
@@ -80,7 +87,7 @@ def record_save(sender, instance, created, raw=False, **kwargs):
     if created or before is None:
         _record(instance, ChangeRecord.Action.CREATED, {k: [None, v] for k, v in after.items() if v not in (None, "")})
         return
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    changes = {k: [before.get(k), v] for k, v in after.items() if _differs(before.get(k), v)}
     if changes:
         _record(instance, ChangeRecord.Action.CHANGED, changes)
 

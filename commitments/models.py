@@ -325,11 +325,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(is_published=True, commitment__is_published=True)
 
     def led_by(self, institution: Institution):
-        return self.filter(
-            Q(commitment__lead_institution=institution)
-            | Q(commitment__lead_department=institution)
-            | Q(responsible_institution=institution)
-        )
+        return self.filter(Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution))
 
 
 class Milestone(models.Model):

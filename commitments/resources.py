@@ -151,6 +151,10 @@ class InstitutionWidget(widgets.ForeignKeyWidget):
         return value.short_name if value else ""
 
 
+def _blank_is_none(value):
+    return None if value == "" else value
+
+
 class ScopedResource(resources.ModelResource):
     """Refuses rows the importing user may not edit (implementers: only what their institution leads)."""
 
@@ -166,6 +170,26 @@ class ScopedResource(resources.ModelResource):
         if scope is None:
             return roles.is_planner(user)
         return bool(scope) and scope.pk in {commitment.lead_institution_id, commitment.lead_department_id}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged rows are skipped; an empty cell equals an empty (NULL) translation, so an
+        export-then-import round trip through CSV or XLSX changes nothing."""
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        return all(
+            _blank_is_none(field.get_value(instance)) == _blank_is_none(field.get_value(original))
+            for field in self.get_import_fields()
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Name each error by its spreadsheet column (vencimiento, avance...), as the staff see it."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            columns = {field.attribute: field.column_name for field in self.get_import_fields() if field.attribute}
+            raise ValidationError(
+                {columns.get(key, key): messages for key, messages in exc.message_dict.items()}
+            ) from None
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing, whichever path calls us (admin confirm step, command, test).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -13,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from .models import Commitment, Milestone, ProgressUpdate
 from .roles import PLANNER
+
+logger = logging.getLogger(__name__)
 
 
 class PublishedRecordProtected(models.ProtectedError):
@@ -38,7 +43,25 @@ def update_queue_staff_notification(*, update: ProgressUpdate) -> None:
 
     if update.is_published or update.staff_notified_at:
         return
-    transaction.on_commit(lambda: notify_update_submitted_task.delay(update.pk))
+    transaction.on_commit(lambda: _enqueue(notify_update_submitted_task, update.pk))
+
+
+def _enqueue(task, *args) -> None:
+    """Queue a task; if the broker is down, log it and let the periodic sweep send it later."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may break the save
+        logger.warning("Could not queue %s%r; the sweep will retry", task.name, args, exc_info=True)
+
+
+def updates_notify_pending(*, older_than_minutes: int = 5) -> int:
+    """Send the review notice for unpublished updates whose notice was never sent (the broker was down when
+    they were saved). Returns how many notices this sweep sent."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    pending = ProgressUpdate.objects.filter(
+        is_published=False, staff_notified_at=None, created_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    return sum(update_notify_staff(update_id=pk) for pk in list(pending[:200]))
 
 
 def update_notify_staff(*, update_id: int) -> bool:

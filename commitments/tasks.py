@@ -10,3 +10,10 @@ def notify_update_submitted_task(self, update_id: int) -> bool:
     """Tell planners an update awaits review. Safe to run twice: the service claims the row first."""
     with acting_as(None, "task"):
         return services.update_notify_staff(update_id=update_id)
+
+
+@shared_task(acks_late=True)
+def notify_pending_updates_task() -> int:
+    """Periodic sweep (Celery beat): notices that could not be queued when their update was saved."""
+    with acting_as(None, "task"):
+        return services.updates_notify_pending()

@@ -48,6 +48,7 @@ class ActorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        source = "import" if "/import/" in request.path else "admin"
+        # The import preview is served at .../import/ and the confirmed import, which writes, at .../process_import/.
+        source = "import" if request.path.endswith(("/import/", "/process_import/")) else "admin"
         with acting_as(user, source):
             return self.get_response(request)

@@ -13,7 +13,7 @@ def site(request):
         languages.append(
             {
                 "code": code,
-                "name": info["name_local"],
+                "name": info["name_local"][:1].upper() + info["name_local"][1:],
                 "url": translate_url(path, code),
                 "current": code == current,
             }

@@ -172,7 +172,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+     else "django.core.mail.backends.console.EmailBackend"),
 )
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Conecta Pastaza <conecta@pastaza.gob.ec>")
@@ -192,7 +193,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "notify-pending-updates": {"task": "commitments.tasks.notify_pending_updates_task", "schedule": 15 * 60},
+}
 
 # The plan the public portal shows. `seed_scale` builds synthetic plans beside it; benchmarks point here.
 CONECTA_PLAN_SLUG = env_str("CONECTA_PLAN_SLUG", "pastaza-2024-2027")

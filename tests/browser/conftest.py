@@ -1,0 +1,121 @@
+"""Browser tests: the public pages in headless Chromium (Debian's /usr/bin/chromium, never a downloaded one).
+
+Run with `.venv/bin/python -m pytest tests/browser -v`. Screenshots and the printed PDF land in tests/screenshots/
+(gitignored) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+
+# pytest-django's live_server + Playwright's sync API run an event loop in this thread; Django refuses ORM calls
+# from such a thread unless told otherwise. It must be set before Django is first used.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import io  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _compile_messages() -> None:
+    """The /qu/ pages need the Kichwa .mo; compile any catalog whose .mo is missing or older than its .po.
+
+    Done in a subprocess at import time, before this process loads any catalog, so Django never caches a
+    stale one.
+    """
+    stale = [
+        po
+        for po in (ROOT / "locale").glob("*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        subprocess.run(
+            [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=var", "-v0"],
+            cwd=ROOT,
+            check=True,
+        )
+
+
+_compile_messages()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM}: browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """The real Pastaza plan with its example milestones, visible to the live server's thread."""
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server
+
+
+class PageVisit:
+    """A browser page at a given width that remembers every request it made."""
+
+    def __init__(self, browser, base_url: str, width: int):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": width, "height": 800}, base_url=base_url)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def goto(self, path: str, status: int = 200):
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None, path
+        assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
+        return response
+
+    def foreign_requests(self) -> list[str]:
+        own = urlsplit(self.base_url).netloc
+        return [url for url in self.requests if urlsplit(url).netloc != own]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, demo):
+    """visit(width) -> PageVisit on the live server with the demo plan loaded; closed after the test."""
+    opened: list[PageVisit] = []
+
+    def make(width: int = 1280) -> PageVisit:
+        v = PageVisit(browser, demo.url, width)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.close()

@@ -1,0 +1,132 @@
+"""The public page of one commitment: its published milestones and updates, and nothing unpublished."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from commitments.loaders import synthetic_prefix
+from commitments.models import Evidence
+from tests.factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+# Measured: the commitment with its progress; its OGP values, supporters, cantons; milestones and their
+# evidence; updates and their evidence. It does not grow with the plan, the milestones or the evidence.
+DETAIL_QUERIES = 8
+
+
+def test_it_shows_the_published_milestones_and_updates(citizen, commitment):
+    done = MilestoneFactory(commitment=commitment, order=1, title_es="Diagnóstico publicado", progress=100)
+    ProgressUpdateFactory(commitment=commitment, milestone=done, title_es="Diagnóstico concluido")
+
+    response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert response.status_code == 200
+    assert response.context["commitment"] == commitment
+    assert "Diagnóstico publicado" in response.text
+    assert "Diagnóstico concluido" in response.text
+
+
+def test_it_never_shows_unpublished_milestones_or_updates(citizen, commitment):
+    MilestoneFactory(commitment=commitment, order=1, title_es="Hito visible")
+    hidden = MilestoneFactory(commitment=commitment, order=2, title_es="Hito en borrador", is_published=False)
+    ProgressUpdateFactory(commitment=commitment, title_es="Avance en borrador", is_published=False)
+    ProgressUpdateFactory(commitment=commitment, milestone=hidden, title_es="Avance sobre un hito oculto")
+
+    response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert [m.title_es for m in response.context["milestones"]] == ["Hito visible"]
+    assert response.context["updates"] == []
+    for text in ("Hito en borrador", "Avance en borrador", "Avance sobre un hito oculto"):
+        assert text not in response.text
+
+
+def test_it_never_shows_unpublished_evidence(citizen, commitment):
+    milestone = MilestoneFactory(commitment=commitment)
+    Evidence.objects.create(milestone=milestone, title_es="Acta pública", url="https://pastaza.gob.ec/acta.pdf")
+    Evidence.objects.create(milestone=milestone, title_es="Borrador interno", url="https://pastaza.gob.ec/b.pdf",
+                            is_published=False)
+
+    response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert "Acta pública" in response.text
+    assert "Borrador interno" not in response.text
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_an_unpublished_commitment_is_not_found(citizen, plan, lang):
+    CommitmentFactory(code="TEST0009", plan=plan, title_es="Borrador secreto", is_published=False)
+
+    response = citizen.get(f"/{lang}/compromisos/TEST0009/")
+
+    assert response.status_code == 404
+    assert "Borrador secreto" not in response.text
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_an_unknown_code_gets_the_not_found_page_in_the_current_language(citizen, commitment, lang):
+    from django.utils import translation
+
+    response = citizen.get(f"/{lang}/compromisos/NOPE0001/")
+
+    assert response.status_code == 404
+    assert f'<html lang="{lang}"' in response.text
+    with translation.override(lang):
+        heading = translation.gettext("Page not found")
+    assert f"<h1>{heading}</h1>" in response.text
+    assert f'href="/{lang}/"' in response.text
+
+
+def test_the_kichwa_and_spanish_not_found_pages_differ(citizen, db):
+    spanish = citizen.get("/es/compromisos/NOPE0001/").text
+    kichwa = citizen.get("/qu/compromisos/NOPE0001/").text
+
+    assert spanish != kichwa
+
+
+def test_a_lower_case_code_finds_the_commitment(citizen, commitment):
+    assert citizen.get("/es/compromisos/test0001/").status_code == 200
+
+
+def test_a_very_long_code_is_simply_not_found(citizen, commitment):
+    assert citizen.get("/es/compromisos/" + "X" * 5000 + "/").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_the_detail_page_costs_the_same_few_queries_for_the_real_plan(
+    citizen, real_plan, lang, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = citizen.get(f"/{lang}/compromisos/ECPTZ0003/")
+
+    assert len(response.context["milestones"]) == 4
+
+
+def test_the_detail_page_costs_the_same_few_queries_for_300_commitments(
+    citizen, settings, django_assert_max_num_queries
+):
+    call_command("seed_scale", "--commitments", "300", stdout=io.StringIO())
+    settings.CONECTA_PLAN_SLUG = "sintetico-300"
+    code = f"{synthetic_prefix(300)}0150"
+
+    for lang in ("es", "qu"):
+        with django_assert_max_num_queries(DETAIL_QUERIES):
+            response = citizen.get(f"/{lang}/compromisos/{code}/")
+
+        assert response.status_code == 200
+        assert len(response.context["milestones"]) >= 4
+
+
+def test_evidence_does_not_add_queries(citizen, commitment, django_assert_max_num_queries):
+    for order in range(1, 6):
+        milestone = MilestoneFactory(commitment=commitment, order=order)
+        update = ProgressUpdateFactory(commitment=commitment, milestone=milestone)
+        for n in range(3):
+            Evidence.objects.create(milestone=milestone, title_es=f"Acta {order}.{n}", url="https://pastaza.gob.ec/a")
+            Evidence.objects.create(update=update, title_es=f"Foto {order}.{n}", url="https://pastaza.gob.ec/f")
+
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert "Acta 5.2" in response.text

@@ -1,0 +1,59 @@
+"""`/healthz` tells the load balancer whether the portal can serve: the database, and the broker if any."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_answers_200_with_the_database_ok(client, settings):
+    settings.CELERY_BROKER_URL = ""
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["status"] == "ok"
+    assert "not configured" in body["broker"]
+
+
+def test_it_is_never_cached(client):
+    response = client.get("/healthz")
+
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_it_answers_503_when_the_database_fails(client, settings, monkeypatch):
+    from django.db import OperationalError
+
+    from conecta import views
+
+    class Down:
+        def cursor(self):
+            raise OperationalError("database is down")
+
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr(views, "connection", Down())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": "error: OperationalError", "broker": "not configured (tasks run in-process)", "status": "error",
+    }
+
+
+def test_it_answers_503_when_a_configured_broker_is_unreachable(client, settings, monkeypatch):
+    from conecta.celery import app
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    monkeypatch.setattr(app, "connection_for_write", unreachable)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "broker": "error: ConnectionRefusedError", "status": "error"}
