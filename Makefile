@@ -32,7 +32,7 @@ makemessages: install
 	$(PY) locale/restore_review_flags.py locale/qu/LC_MESSAGES/django.po
 
 migrate: install
-	mkdir -p var
+	mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate

@@ -411,9 +411,9 @@ class Milestone(models.Model):
             if not expected:
                 errors.setdefault("level", []).append(
                     _(
-                        "The level does not match the progress: not started is 0 %%, complete is 100 %%, "
-                        "limited and substantial lie in between."
-                    ).replace("%%", "%")
+                        "The level does not match the progress: “not started” needs progress 0, “complete” "
+                        "needs 100, and “limited” or “substantial” need something in between."
+                    )
                 )
         if self.completed_on and self.level != IrmLevel.COMPLETE:
             errors.setdefault("completed_on", []).append(_("Only a complete milestone has a completion date."))

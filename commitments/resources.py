@@ -158,6 +158,9 @@ def _blank_is_none(value):
 class ScopedResource(resources.ModelResource):
     """Refuses rows the importing user may not edit (implementers: only what their institution leads)."""
 
+    # field -> fields whose model checks compare against it (and so fail spuriously when it is unreadable)
+    checked_against: dict[str, tuple[str, ...]] = {}
+
     def before_import(self, dataset, **kwargs):
         self._user = kwargs.get("user")
         super().before_import(dataset, **kwargs)
@@ -187,9 +190,15 @@ class ScopedResource(resources.ModelResource):
             super().validate_instance(instance, import_validation_errors, validate_unique)
         except ValidationError as exc:
             columns = {field.attribute: field.column_name for field in self.get_import_fields() if field.attribute}
-            raise ValidationError(
-                {columns.get(key, key): messages for key, messages in exc.message_dict.items()}
-            ) from None
+            messages = exc.message_dict
+            # A cell that could not be read (an unknown level, a bad date) says so once: the model's checks
+            # of the value it could not read, or of fields checked against it, would only add noise.
+            for key, error in (import_validation_errors or {}).items():
+                messages[key] = ValidationError(error).messages
+                for dependent in self.checked_against.get(key, ()):
+                    if dependent not in import_validation_errors:
+                        messages.pop(dependent, None)
+            raise ValidationError({columns.get(key, key): text for key, text in messages.items()}) from None
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing, whichever path calls us (admin confirm step, command, test).
@@ -199,6 +208,7 @@ class ScopedResource(resources.ModelResource):
 
 
 class MilestoneResource(ScopedResource):
+    checked_against = {"progress": ("level",), "level": ("progress",), "starts_on": ("due_on", "completed_on")}
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     commitment = fields.Field(attribute="commitment", column_name="compromiso", widget=CommitmentCodeWidget())
     order = fields.Field(attribute="order", column_name="orden", widget=widgets.IntegerWidget())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from .models import ActionPlan, Commitment, Milestone, ProgressUpdate
+from .models import ActionPlan, Commitment, Evidence, Milestone, ProgressUpdate
 
 
 def plan_current() -> ActionPlan | None:
@@ -39,11 +39,13 @@ def commitment_public_detail(*, code: str) -> Commitment | None:
                 "milestones",
                 queryset=Milestone.objects.filter(is_published=True)
                 .select_related("responsible_institution")
-                .prefetch_related("evidence"),
+                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(is_published=True))),
             ),
             Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.published().select_related("milestone").prefetch_related("evidence"),
+                queryset=ProgressUpdate.objects.published()
+                .select_related("milestone")
+                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(is_published=True))),
             ),
         )
         .filter(code=code)

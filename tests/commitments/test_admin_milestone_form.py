@@ -10,8 +10,8 @@ from .admin_helpers import admin_url, form_data, html, spanish, state
 pytestmark = pytest.mark.django_db
 
 LEVEL_MISMATCH = (
-    "The level does not match the progress: not started is 0 %%, complete is 100 %%, "
-    "limited and substantial lie in between."
+    "The level does not match the progress: “not started” needs progress 0, “complete” "
+    "needs 100, and “limited” or “substantial” need something in between."
 )
 
 

@@ -208,3 +208,27 @@ def test_an_implementer_may_import_the_milestones_of_their_department(implemente
     milestone.refresh_from_db()
     assert milestone.progress == 60
     assert ChangeRecord.objects.filter(model="milestone", object_id=milestone.pk, user=implementer).exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_real_plan_survives_an_export_import_round_trip(planner_client, real_plan, fmt):
+    exported = admin_export(planner_client, "milestone", fmt).content
+    before = state()
+
+    preview = import_preview(planner_client, "milestone", exported, f"hitos.{fmt}", fmt)
+
+    assert {row.import_type for row in preview.context["result"].valid_rows()} == {"skip"}
+    assert len(preview.context["result"].valid_rows()) == 12
+    import_confirm(planner_client, "milestone", preview)
+    assert state() == before
+
+
+def test_a_spreadsheet_with_real_date_and_number_cells_imports(planner_client, commitment):
+    """Staff type dates into Excel as dates, and numbers as numbers."""
+    row = new_row(commitment.code, inicio=date(2025, 3, 1), vencimiento=date(2025, 6, 30), avance=25, peso=2)
+
+    preview = import_preview(planner_client, "milestone", spreadsheet([row], "xlsx"), "hitos.xlsx", "xlsx")
+    import_confirm(planner_client, "milestone", preview)
+
+    added = Milestone.objects.get(commitment=commitment, order=7)
+    assert (added.starts_on, added.due_on, added.progress, added.weight) == (date(2025, 3, 1), date(2025, 6, 30), 25, 2)
