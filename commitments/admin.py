@@ -79,11 +79,19 @@ class ChangeLogMixin:
                 for r in records
             ),
         )
-        link = reverse("admin:commitments_changerecord_changelist") + f"?model={obj._meta.model_name}&object_id={obj.pk}"
+        link = (
+            reverse("admin:commitments_changerecord_changelist") + f"?model={obj._meta.model_name}&object_id={obj.pk}"
+        )
         return format_html(
             '<table class="conecta-changelog"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
             '<tbody>{}</tbody></table><p><a href="{}">{}</a></p>',
-            _("When"), _("Who"), _("Action"), _("What changed"), rows, link, _("All changes of this record"),
+            _("When"),
+            _("Who"),
+            _("Action"),
+            _("What changed"),
+            rows,
+            link,
+            _("All changes of this record"),
         )
 
 
@@ -91,7 +99,8 @@ def format_changes(changes: dict):
     if not changes:
         return "—"
     return format_html_join(
-        "", "<div><code>{}</code>: {} → {}</div>",
+        "",
+        "<div><code>{}</code>: {} → {}</div>",
         ((field, _short(old), _short(new)) for field, (old, new) in sorted(changes.items())),
     )
 
@@ -109,7 +118,6 @@ def _scoped_commitments(request):
     if scope is False:
         return qs.none()
     return qs.led_by(scope)
-
 
 
 class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
@@ -170,11 +178,20 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
     readonly_fields = ["progress_display", "irm_level_display", "milestones_list", "change_log"]
     fieldsets = [
         (None, {"fields": ["plan", "code", "order", "title", "axis", "is_published"]}),
-        (_("Description (OGP template)"), {"fields": ["problem", "status_quo", "action", "contribution", "ogp_values"]}),
+        (
+            _("Description (OGP template)"),
+            {"fields": ["problem", "status_quo", "action", "contribution", "ogp_values"]},
+        ),
         (_("Institutions"), {"fields": ["lead_institution", "lead_department", "supporting_institutions"]}),
-        (_("Dates and budget"), {"fields": ["starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source"]}),
+        (
+            _("Dates and budget"),
+            {"fields": ["starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source"]},
+        ),
         (_("Territory"), {"fields": ["cantons", "parishes"]}),
-        (_("Progress (derived from the milestones)"), {"fields": ["progress_display", "irm_level_display", "milestones_list"]}),
+        (
+            _("Progress (derived from the milestones)"),
+            {"fields": ["progress_display", "irm_level_display", "milestones_list"]},
+        ),
         (_("Source and history"), {"fields": ["source_url", "change_log"]}),
     ]
 
@@ -288,8 +305,18 @@ class ProgressUpdateAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Ta
     search_fields = ["title_es", "title_qu", "commitment__code"]
     readonly_fields = ["author", "change_log"]
     inlines = [UpdateEvidenceInline]
-    fields = ["commitment", "milestone", "occurred_on", "title", "text", "progress", "is_published",
-              "is_illustrative", "author", "change_log"]
+    fields = [
+        "commitment",
+        "milestone",
+        "occurred_on",
+        "title",
+        "text",
+        "progress",
+        "is_published",
+        "is_illustrative",
+        "author",
+        "change_log",
+    ]
 
     def scope_q(self, institution):
         return Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution)
@@ -358,4 +385,3 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

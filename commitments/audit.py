@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-
 from modeltranslation.translator import translator
 
 from conecta.audit import current_actor

@@ -31,8 +31,11 @@ def reference_data_load() -> None:
         canton, _ = Canton.objects.update_or_create(
             code=row["code"],
             defaults={
-                "slug": row["slug"], "name_es": row["name"], "seat": row["seat"],
-                "population_2022": row["population_2022"], "population_note": row["population_note"],
+                "slug": row["slug"],
+                "name_es": row["name"],
+                "seat": row["seat"],
+                "population_2022": row["population_2022"],
+                "population_note": row["population_note"],
             },
         )
         for code, name, kind in row["parishes"]:
@@ -41,7 +44,11 @@ def reference_data_load() -> None:
         Institution.objects.update_or_create(
             slug=slug,
             defaults={
-                "name_es": name_es, "name_qu": name_qu, "acronym": acronym, "kind": kind, "website": website,
+                "name_es": name_es,
+                "name_qu": name_qu,
+                "acronym": acronym,
+                "kind": kind,
+                "website": website,
                 "parent": Institution.objects.get(slug=parent) if parent else None,
             },
         )
@@ -59,14 +66,14 @@ def real_plan_load() -> ActionPlan:
     plan, _ = ActionPlan.objects.update_or_create(slug=plan_data.PLAN_SLUG, defaults=fields)
     gad = Institution.objects.get(slug=plan_data.GAD)
     for row in plan_data.COMMITMENTS:
-        defaults = {
-            key: row[key]
-            for key in row
-            if key.endswith(("_es", "_qu")) or key in {"order", "axis"}
-        }
+        defaults = {key: row[key] for key in row if key.endswith(("_es", "_qu")) or key in {"order", "axis"}}
         defaults.update(
-            plan=plan, lead_institution=gad, lead_department=Institution.objects.get(slug=row["department"]),
-            starts_on=plan_data.START, ends_on=plan_data.END, is_published=True,
+            plan=plan,
+            lead_institution=gad,
+            lead_department=Institution.objects.get(slug=row["department"]),
+            starts_on=plan_data.START,
+            ends_on=plan_data.END,
+            is_published=True,
             source_url=plan_data.OGP_COMMITMENT_URL.format(code=row["code"]),
         )
         commitment, created = Commitment.objects.get_or_create(code=row["code"], defaults=defaults)
@@ -97,15 +104,32 @@ def _load_example_milestones(commitment: Commitment) -> None:
         commitment.code
     ]:
         by_order[order] = Milestone.objects.create(
-            commitment=commitment, order=order, weight=weight, title_es=title_es, title_qu=title_qu,
-            starts_on=start, due_on=due, progress=progress, level=level, completed_on=completed,
-            responsible_institution=department, is_published=True, is_illustrative=True,
+            commitment=commitment,
+            order=order,
+            weight=weight,
+            title_es=title_es,
+            title_qu=title_qu,
+            starts_on=start,
+            due_on=due,
+            progress=progress,
+            level=level,
+            completed_on=completed,
+            responsible_institution=department,
+            is_published=True,
+            is_illustrative=True,
         )
     for order, day, progress, title_es, title_qu, text_es, text_qu in plan_data.EXAMPLE_UPDATES[commitment.code]:
         ProgressUpdate.objects.create(
-            commitment=commitment, milestone=by_order.get(order), occurred_on=day, progress=progress,
-            title_es=title_es, title_qu=title_qu, text_es=text_es, text_qu=text_qu,
-            is_published=True, is_illustrative=True,
+            commitment=commitment,
+            milestone=by_order.get(order),
+            occurred_on=day,
+            progress=progress,
+            title_es=title_es,
+            title_qu=title_qu,
+            text_es=text_es,
+            text_qu=text_qu,
+            is_published=True,
+            is_illustrative=True,
         )
 
 
@@ -143,8 +167,12 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
         Commitment.objects.filter(plan=old).delete()
         old.delete()
     plan = ActionPlan.objects.create(
-        slug=slug, title_es=f"Plan sintético de {commitments} compromisos", title_qu=f"{commitments} ruraykunapak yuyay",
-        starts_on=date(2025, 1, 1), ends_on=date(2027, 2, 28), is_synthetic=True,
+        slug=slug,
+        title_es=f"Plan sintético de {commitments} compromisos",
+        title_qu=f"{commitments} ruraykunapak yuyay",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 2, 28),
+        is_synthetic=True,
     )
     gad = Institution.objects.get(slug=plan_data.GAD)
     departments = list(Institution.objects.filter(kind=Institution.Kind.PROVINCIAL_DEPARTMENT))
@@ -155,12 +183,19 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
     rows = [
         Commitment(
             code=f"{prefix}{i:04d}",
-            plan=plan, order=i, title_es=f"Compromiso sintético {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
-            title_qu=f"Rurana {i}", problem_es=" ".join(rng.choice(WORDS) for _ in range(60)),
-            action_es=" ".join(rng.choice(WORDS) for _ in range(30)), axis=rng.choice(axes),
-            lead_institution=gad, lead_department=rng.choice(departments),
-            starts_on=date(2025, 1, 1), ends_on=date(2027, 2, 28),
-            budget_planned=rng.randint(10, 500) * 1000, budget_executed=rng.randint(0, 10) * 1000,
+            plan=plan,
+            order=i,
+            title_es=f"Compromiso sintético {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+            title_qu=f"Rurana {i}",
+            problem_es=" ".join(rng.choice(WORDS) for _ in range(60)),
+            action_es=" ".join(rng.choice(WORDS) for _ in range(30)),
+            axis=rng.choice(axes),
+            lead_institution=gad,
+            lead_department=rng.choice(departments),
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2027, 2, 28),
+            budget_planned=rng.randint(10, 500) * 1000,
+            budget_executed=rng.randint(0, 10) * 1000,
             is_published=True,
         )
         for i in range(1, commitments + 1)
@@ -182,18 +217,30 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
             level = IrmLevel.for_progress(progress)
             milestones.append(
                 Milestone(
-                    commitment=c, order=order, weight=rng.randint(1, 3), title_es=f"Hito {order} de {c.code}",
-                    starts_on=start, due_on=start + timedelta(days=rng.randint(30, 300)), progress=progress,
-                    level=level, completed_on=start + timedelta(days=20) if level == IrmLevel.COMPLETE else None,
-                    responsible_institution=c.lead_department, is_published=True, is_illustrative=True,
+                    commitment=c,
+                    order=order,
+                    weight=rng.randint(1, 3),
+                    title_es=f"Hito {order} de {c.code}",
+                    starts_on=start,
+                    due_on=start + timedelta(days=rng.randint(30, 300)),
+                    progress=progress,
+                    level=level,
+                    completed_on=start + timedelta(days=20) if level == IrmLevel.COMPLETE else None,
+                    responsible_institution=c.lead_department,
+                    is_published=True,
+                    is_illustrative=True,
                 )
             )
         for n in range(3):
             updates.append(
                 ProgressUpdate(
-                    commitment=c, occurred_on=date(2025, 3, 1) + timedelta(days=rng.randint(0, 600)),
-                    title_es=f"Avance {n + 1} de {c.code}", text_es=" ".join(rng.choice(WORDS) for _ in range(40)),
-                    progress=rng.randint(0, 100), is_published=True, is_illustrative=True,
+                    commitment=c,
+                    occurred_on=date(2025, 3, 1) + timedelta(days=rng.randint(0, 600)),
+                    title_es=f"Avance {n + 1} de {c.code}",
+                    text_es=" ".join(rng.choice(WORDS) for _ in range(40)),
+                    progress=rng.randint(0, 100),
+                    is_published=True,
+                    is_illustrative=True,
                 )
             )
     Milestone.objects.bulk_create(milestones, batch_size=1000)

@@ -252,11 +252,19 @@ class Commitment(models.Model):
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     budget_planned = models.DecimalField(
-        _("planned budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("planned budget (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     budget_executed = models.DecimalField(
-        _("executed budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("executed budget (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     budget_source = models.CharField(_("budget source"), max_length=300, blank=True)
@@ -276,7 +284,8 @@ class Commitment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="commitment_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(budget_planned__isnull=True) | Q(budget_planned__gte=0), name="commitment_budget_planned_gte_0"
+                condition=Q(budget_planned__isnull=True) | Q(budget_planned__gte=0),
+                name="commitment_budget_planned_gte_0",
             ),
             models.CheckConstraint(
                 condition=Q(budget_executed__isnull=True) | Q(budget_executed__gte=0),
@@ -294,7 +303,9 @@ class Commitment(models.Model):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date cannot be earlier than the start date.")})
         if self.lead_department_id and self.lead_department.kind != Institution.Kind.PROVINCIAL_DEPARTMENT:
-            raise ValidationError({"lead_department": _("The lead department must be a provincial government department.")})
+            raise ValidationError(
+                {"lead_department": _("The lead department must be a provincial government department.")}
+            )
 
     @property
     def progress(self) -> int | None:
@@ -303,7 +314,9 @@ class Commitment(models.Model):
         Reads the `with_progress()` annotation when present, otherwise asks the database once.
         """
         if not hasattr(self, "_progress_points"):
-            row = Commitment.objects.filter(pk=self.pk).with_progress().values("_progress_points", "_progress_weight")[0]
+            row = (
+                Commitment.objects.filter(pk=self.pk).with_progress().values("_progress_points", "_progress_weight")[0]
+            )
             self._progress_points, self._progress_weight = row["_progress_points"], row["_progress_weight"]
         if not self._progress_weight:
             return None
@@ -329,9 +342,7 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(models.Model):
-    commitment = models.ForeignKey(
-        Commitment, models.PROTECT, related_name="milestones", verbose_name=_("commitment")
-    )
+    commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="milestones", verbose_name=_("commitment"))
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     weight = models.PositiveSmallIntegerField(
         _("weight"),
@@ -376,7 +387,9 @@ class Milestone(models.Model):
         ordering = ["commitment", "order"]
         constraints = [
             models.UniqueConstraint(fields=["commitment", "order"], name="milestone_unique_order"),
-            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=100), name="milestone_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="milestone_progress_0_100"
+            ),
             models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="milestone_due_after_start"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_gte_1"),
             models.CheckConstraint(
@@ -418,7 +431,9 @@ class Milestone(models.Model):
         if self.completed_on and self.level != IrmLevel.COMPLETE:
             errors.setdefault("completed_on", []).append(_("Only a complete milestone has a completion date."))
         if self.completed_on and self.starts_on and self.completed_on < self.starts_on:
-            errors.setdefault("completed_on", []).append(_("The completion date cannot be earlier than the start date."))
+            errors.setdefault("completed_on", []).append(
+                _("The completion date cannot be earlier than the start date.")
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -445,9 +460,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
 class ProgressUpdate(models.Model):
     """A dated entry of the public timeline of a commitment, optionally about one of its milestones."""
 
-    commitment = models.ForeignKey(
-        Commitment, models.PROTECT, related_name="updates", verbose_name=_("commitment")
-    )
+    commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="updates", verbose_name=_("commitment"))
     milestone = models.ForeignKey(
         Milestone, models.PROTECT, null=True, blank=True, related_name="updates", verbose_name=_("milestone")
     )
@@ -498,9 +511,7 @@ class Evidence(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("link"), blank=True, max_length=500)
-    file = models.FileField(
-        _("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_size]
-    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_size])
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=True)
@@ -520,12 +531,6 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self):
-        if not self.milestone_id and not self.update_id:
-            raise ValidationError(_("Evidence belongs to a milestone or to an update."))
-        if not self.url and not self.file:
-            raise ValidationError(_("Give a link or upload a file."))
-
     def save(self, *args, **kwargs):
         if self.file and not self.sha256:
             digest = hashlib.sha256()
@@ -533,6 +538,12 @@ class Evidence(models.Model):
                 digest.update(chunk)
             self.sha256, self.size = digest.hexdigest(), self.file.size
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.milestone_id and not self.update_id:
+            raise ValidationError(_("Evidence belongs to a milestone or to an update."))
+        if not self.url and not self.file:
+            raise ValidationError(_("Give a link or upload a file."))
 
 
 class StaffProfile(models.Model):
@@ -542,9 +553,7 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("user")
     )
-    institution = models.ForeignKey(
-        Institution, models.PROTECT, related_name="staff", verbose_name=_("institution")
-    )
+    institution = models.ForeignKey(Institution, models.PROTECT, related_name="staff", verbose_name=_("institution"))
 
     class Meta:
         verbose_name = _("staff profile")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from . import roles
 from .models import Axis, Commitment, Institution, IrmLevel, Milestone
@@ -114,7 +115,21 @@ class ChoiceWidget(widgets.Widget):
         return value or ""
 
 
-class CommitmentCodeWidget(widgets.ForeignKeyWidget):
+class CachedLookupMixin:
+    """Remembers lookups for the length of one import: a 1,000-row file names the same few commitments and
+    institutions over and over. `ScopedResource.before_import` empties the cache."""
+
+    def reset_cache(self) -> None:
+        self._cache: dict = {}
+
+    def cached(self, key, lookup):
+        cache = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            cache[key] = lookup()
+        return cache[key]
+
+
+class CommitmentCodeWidget(CachedLookupMixin, widgets.ForeignKeyWidget):
     def __init__(self, **kwargs):
         super().__init__(Commitment, field="code", **kwargs)
 
@@ -122,13 +137,13 @@ class CommitmentCodeWidget(widgets.ForeignKeyWidget):
         code = str(value if value is not None else "").strip().upper()
         if not code:
             raise ValueError(_("The commitment code is missing."))
-        commitment = Commitment.objects.filter(code=code).first()
+        commitment = self.cached(code, lambda: Commitment.objects.filter(code=code).first())
         if commitment is None:
             raise ValueError(_("Unknown commitment code “%(code)s”.") % {"code": value})
         return commitment
 
 
-class InstitutionWidget(widgets.ForeignKeyWidget):
+class InstitutionWidget(CachedLookupMixin, widgets.ForeignKeyWidget):
     """An institution by acronym, slug or exact name."""
 
     def __init__(self, **kwargs):
@@ -138,10 +153,13 @@ class InstitutionWidget(widgets.ForeignKeyWidget):
         text = str(value if value is not None else "").strip()
         if not text:
             return None
-        match = (
-            Institution.objects.filter(acronym__iexact=text).first()
-            or Institution.objects.filter(slug=text.lower()).first()
-            or Institution.objects.filter(name__iexact=text).first()
+        match = self.cached(
+            text.lower(),
+            lambda: (
+                Institution.objects.filter(acronym__iexact=text).first()
+                or Institution.objects.filter(slug=text.lower()).first()
+                or Institution.objects.filter(name__iexact=text).first()
+            ),
         )
         if match is None:
             raise ValueError(_("Unknown institution “%(value)s”; use its acronym.") % {"value": value})
@@ -163,16 +181,30 @@ class ScopedResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._user = kwargs.get("user")
+        self._may_edit: dict[int, bool] = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, CachedLookupMixin):
+                field.widget.reset_cache()
         super().before_import(dataset, **kwargs)
 
     def may_edit_commitment(self, commitment: Commitment) -> bool:
         user = getattr(self, "_user", None)
         if user is None:
             return True  # management commands and benchmarks act for the Planning Directorate
-        scope = roles.scoped_institution(user)
-        if scope is None:
-            return roles.is_planner(user)
-        return bool(scope) and scope.pk in {commitment.lead_institution_id, commitment.lead_department_id}
+        cache = self.__dict__.setdefault("_may_edit", {})
+        if commitment.pk not in cache:
+            scope = roles.scoped_institution(user)
+            if scope is None:
+                cache[commitment.pk] = roles.is_planner(user)
+            else:
+                cache[commitment.pk] = bool(scope) and scope.pk in {
+                    commitment.lead_institution_id,
+                    commitment.lead_department_id,
+                }
+        return cache[commitment.pk]
+
+    def unique_checks(self, instance, errors: dict) -> None:
+        """Add errors for unique constraints the import could break (full_clean skips constraints)."""
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Unchanged rows are skipped; an empty cell equals an empty (NULL) translation, so an
@@ -185,9 +217,21 @@ class ScopedResource(resources.ModelResource):
         )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Name each error by its spreadsheet column (vencimiento, avance...), as the staff see it."""
+        """Name each error by its spreadsheet column (vencimiento, avance...), as the staff see it.
+
+        The model's clean() already checks in Python what its CHECK constraints say (and the database still
+        enforces them), so full_clean skips the constraint queries, six per row, and `unique_checks` asks the
+        one question left.
+        """
+        errors = dict(import_validation_errors or {})
         try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
+            try:
+                instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            self.unique_checks(instance, errors)
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as exc:
             columns = {field.attribute: field.column_name for field in self.get_import_fields() if field.attribute}
             messages = exc.message_dict
@@ -203,8 +247,7 @@ class ScopedResource(resources.ModelResource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing, whichever path calls us (admin confirm step, command, test).
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
-                                   use_transactions=True, **kwargs)
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
 
 
 class MilestoneResource(ScopedResource):
@@ -239,10 +282,27 @@ class MilestoneResource(ScopedResource):
     class Meta:
         model = Milestone
         import_id_fields = ("id",)
+        # One query loads every milestone the file names, instead of one per row.
+        instance_loader_class = CachedInstanceLoader
         fields = (
-            "id", "commitment", "order", "weight", "title_es", "title_qu", "description_es", "description_qu",
-            "expected_output_es", "expected_output_qu", "starts_on", "due_on", "completed_on", "level", "progress",
-            "responsible_institution", "is_published", "is_illustrative",
+            "id",
+            "commitment",
+            "order",
+            "weight",
+            "title_es",
+            "title_qu",
+            "description_es",
+            "description_qu",
+            "expected_output_es",
+            "expected_output_qu",
+            "starts_on",
+            "due_on",
+            "completed_on",
+            "level",
+            "progress",
+            "responsible_institution",
+            "is_published",
+            "is_illustrative",
         )
         export_order = fields
         skip_unchanged = True
@@ -252,6 +312,25 @@ class MilestoneResource(ScopedResource):
 
     def get_export_queryset(self, request=None, **kwargs):
         return super().get_export_queryset(request, **kwargs).select_related("commitment", "responsible_institution")
+
+    def unique_checks(self, instance, errors: dict) -> None:
+        if "order" in errors or "commitment" in errors or not instance.commitment_id:
+            return
+        taken = Milestone.objects.filter(commitment_id=instance.commitment_id, order=instance.order)
+        if taken.exclude(pk=instance.pk).exists():
+            errors["order"] = [
+                _("Another milestone of %(code)s already has order %(order)s.")
+                % {"code": instance.commitment.code, "order": instance.order}
+            ]
+
+    def get_queryset(self):
+        # The rows the import loads (all at once) come with what the preview's diff and the checks read.
+        return Milestone.objects.select_related("commitment", "responsible_institution")
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # Remember whose milestone this was before the row rewrites it: moving a milestone needs the right to
+        # edit both commitments.
+        instance._stored_commitment = None if new else instance.commitment
 
     def before_import_row(self, row, **kwargs):
         # A blank id means a new milestone.
@@ -263,8 +342,9 @@ class MilestoneResource(ScopedResource):
             return None
         instance = super().get_instance(instance_loader, row)
         if instance is None:
-            raise ValidationError(_("There is no milestone with id %(id)s; leave the id empty to add one.")
-                                  % {"id": row.get("id")})
+            raise ValidationError(
+                _("There is no milestone with id %(id)s; leave the id empty to add one.") % {"id": row.get("id")}
+            )
         return instance
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -273,12 +353,11 @@ class MilestoneResource(ScopedResource):
             errors["commitment"] = ValidationError(
                 _("You may not edit the milestones of %(code)s.") % {"code": instance.commitment.code}
             )
-        if instance.pk and "commitment" not in errors:
-            stored = Milestone.objects.select_related("commitment").filter(pk=instance.pk).first()
-            if stored and not self.may_edit_commitment(stored.commitment):
-                errors["commitment"] = ValidationError(
-                    _("You may not edit the milestones of %(code)s.") % {"code": stored.commitment.code}
-                )
+        stored = getattr(instance, "_stored_commitment", None)
+        if stored is not None and "commitment" not in errors and not self.may_edit_commitment(stored):
+            errors["commitment"] = ValidationError(
+                _("You may not edit the milestones of %(code)s.") % {"code": stored.code}
+            )
         super().validate_instance(instance, errors or None, validate_unique)
 
 
@@ -297,19 +376,26 @@ class CommitmentResource(ScopedResource):
     contribution_es = fields.Field(attribute="contribution_es", column_name="contribucion_es")
     contribution_qu = fields.Field(attribute="contribution_qu", column_name="contribucion_qu")
     axis = fields.Field(
-        attribute="axis", column_name="eje",
+        attribute="axis",
+        column_name="eje",
         widget=ChoiceWidget(
             Axis, TranslatedMessage(lambda: _("Unknown thematic axis “%(value)s”; use one of: %(choices)s."))
         ),
     )
-    lead_institution = fields.Field(attribute="lead_institution", column_name="institucion_lider", widget=InstitutionWidget())
-    lead_department = fields.Field(attribute="lead_department", column_name="departamento_lider", widget=InstitutionWidget())
+    lead_institution = fields.Field(
+        attribute="lead_institution", column_name="institucion_lider", widget=InstitutionWidget()
+    )
+    lead_department = fields.Field(
+        attribute="lead_department", column_name="departamento_lider", widget=InstitutionWidget()
+    )
     starts_on = fields.Field(attribute="starts_on", column_name="inicio", widget=LenientDateWidget())
     ends_on = fields.Field(attribute="ends_on", column_name="fin", widget=LenientDateWidget())
-    budget_planned = fields.Field(attribute="budget_planned", column_name="presupuesto_planificado_usd",
-                                  widget=widgets.DecimalWidget())
-    budget_executed = fields.Field(attribute="budget_executed", column_name="presupuesto_ejecutado_usd",
-                                   widget=widgets.DecimalWidget())
+    budget_planned = fields.Field(
+        attribute="budget_planned", column_name="presupuesto_planificado_usd", widget=widgets.DecimalWidget()
+    )
+    budget_executed = fields.Field(
+        attribute="budget_executed", column_name="presupuesto_ejecutado_usd", widget=widgets.DecimalWidget()
+    )
     budget_source_es = fields.Field(attribute="budget_source_es", column_name="fuente_presupuesto_es")
     budget_source_qu = fields.Field(attribute="budget_source_qu", column_name="fuente_presupuesto_qu")
     is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
@@ -321,10 +407,30 @@ class CommitmentResource(ScopedResource):
         model = Commitment
         import_id_fields = ("code",)
         fields = (
-            "code", "title_es", "title_qu", "problem_es", "problem_qu", "status_quo_es", "status_quo_qu",
-            "action_es", "action_qu", "contribution_es", "contribution_qu", "axis", "lead_institution",
-            "lead_department", "starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source_es",
-            "budget_source_qu", "is_published", "progress", "irm_level", "illustrative",
+            "code",
+            "title_es",
+            "title_qu",
+            "problem_es",
+            "problem_qu",
+            "status_quo_es",
+            "status_quo_qu",
+            "action_es",
+            "action_qu",
+            "contribution_es",
+            "contribution_qu",
+            "axis",
+            "lead_institution",
+            "lead_department",
+            "starts_on",
+            "ends_on",
+            "budget_planned",
+            "budget_executed",
+            "budget_source_es",
+            "budget_source_qu",
+            "is_published",
+            "progress",
+            "irm_level",
+            "illustrative",
         )
         export_order = fields
         skip_unchanged = True
@@ -337,7 +443,8 @@ class CommitmentResource(ScopedResource):
 
         illustrative = Milestone.objects.filter(commitment=OuterRef("pk"), is_illustrative=True)
         return (
-            super().get_export_queryset(request, **kwargs)
+            super()
+            .get_export_queryset(request, **kwargs)
             .with_progress()
             .annotate(_has_example_data=Exists(illustrative))
             .select_related("lead_institution", "lead_department")

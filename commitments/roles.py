@@ -13,12 +13,24 @@ IMPLEMENTER = "Implementador"
 MONITOR = "Monitor (FCD)"
 
 PLAN_MODELS = [
-    "actionplan", "institution", "ogpvalue", "canton", "parish", "commitment", "milestone", "progressupdate",
-    "evidence", "staffprofile",
+    "actionplan",
+    "institution",
+    "ogpvalue",
+    "canton",
+    "parish",
+    "commitment",
+    "milestone",
+    "progressupdate",
+    "evidence",
+    "staffprofile",
 ]
-IMPLEMENTER_MODELS = {"commitment": ["view", "change"], "milestone": ["view", "add", "change"],
-                      "progressupdate": ["view", "add", "change"], "evidence": ["view", "add", "change", "delete"],
-                      "changerecord": ["view"]}
+IMPLEMENTER_MODELS = {
+    "commitment": ["view", "change"],
+    "milestone": ["view", "add", "change"],
+    "progressupdate": ["view", "add", "change"],
+    "evidence": ["view", "add", "change", "delete"],
+    "changerecord": ["view"],
+}
 
 
 def _perms(app_label: str, model: str, actions: list[str]) -> list[Permission]:

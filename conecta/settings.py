@@ -174,8 +174,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-     else "django.core.mail.backends.console.EmailBackend"),
+    ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"),
 )
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Conecta Pastaza <conecta@pastaza.gob.ec>")

@@ -22,8 +22,10 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user = User.objects.create_superuser(username=username, email=email, password=password)
         user.groups.add(Group.objects.get(name=PLANNER))
-        self.stdout.write(self.style.SUCCESS(
-            "\n  Staff account created for http://127.0.0.1:8000/admin/\n"
-            f"    user:     {username}\n    password: {password}\n"
-            "  This password is shown only now: write it down.\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n  Staff account created for http://127.0.0.1:8000/admin/\n"
+                f"    user:     {username}\n    password: {password}\n"
+                "  This password is shown only now: write it down.\n"
+            )
+        )
