@@ -4,6 +4,7 @@ protected published records and a visible change log."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -29,6 +30,12 @@ from .models import (
     StaffProfile,
 )
 from .resources import CommitmentResource, MilestoneResource
+
+# Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
+admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
+    **admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField],
+    "assume_scheme": "https",
+}
 
 
 class ProtectPublishedMixin:

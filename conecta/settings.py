@@ -158,8 +158,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-# Django 6 makes https the default scheme of URL fields; opt in now (and silence its warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 # Uploads larger than this are refused by the forms that take files (evidence, spreadsheets).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)

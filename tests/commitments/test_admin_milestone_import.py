@@ -103,6 +103,8 @@ BAD_ROWS = [
     pytest.param({"avance": "mucho"}, "“%(value)s” is not a whole number.", {"value": "mucho"}, id="not-a-number"),
     pytest.param({"vencimiento": "mañana"}, "“%(value)s” is not a date; write it as YYYY-MM-DD.",
                  {"value": "mañana"}, id="not-a-date"),
+    pytest.param({"orden": 1}, "Another milestone of %(code)s already has order %(order)s.",
+                 {"code": "TEST0001", "order": 1}, id="order-taken"),
 ]
 
 
@@ -114,7 +116,7 @@ def test_a_file_with_any_bad_row_names_the_row_and_the_reason_and_changes_nothin
     rows = [
         row_for(milestone, avance=60, nivel_irm="substantial"),  # good: an update
         new_row(other_commitment.code, orden=1),  # good: an addition
-        new_row(milestone.commitment.code, orden=8, **bad),  # row 3: bad
+        new_row(milestone.commitment.code, **{"orden": 8, **bad}),  # row 3: bad
     ]
     before = state()
 
