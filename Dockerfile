@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     STATIC_MANIFEST=1
 
-# gettext: compilemessages at build time; HarfBuzz's subsetter and DejaVu: fonts for rendered documents.
+# gettext: compilemessages at build time; Pango, HarfBuzz's subsetter and DejaVu: WeasyPrint's report PDFs.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext libharfbuzz-subset0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -28,7 +29,7 @@ RUN python manage.py compilemessages --ignore=.venv --ignore=var -v0 \
     && python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin conecta \
-    && mkdir -p /data/media \
+    && mkdir -p /data/media /data/reports \
     && chown -R conecta:conecta /data
 USER conecta
 

@@ -49,7 +49,9 @@ check-compose: install
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 bench: install messages
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/participation.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf var $(VENV) .pytest_cache

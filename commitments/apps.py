@@ -14,7 +14,8 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self):
-        from . import audit
+        from . import audit, signals
 
         audit.connect()
+        signals.connect()
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="commitments-roles")

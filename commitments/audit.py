@@ -18,7 +18,7 @@ from conecta.audit import current_actor
 from .models import ChangeRecord, Commitment, Milestone, ProgressUpdate
 
 AUDITED = (Commitment, Milestone, ProgressUpdate)
-IGNORED_FIELDS = {"id", "created_at", "updated_at", "staff_notified_at"}
+IGNORED_FIELDS = {"id", "created_at", "updated_at", "staff_notified_at", "search_text"}
 
 
 def _plain(value):

@@ -21,6 +21,7 @@ from .models import (
     Parish,
     ProgressUpdate,
 )
+from .search import search_text_for
 
 
 @transaction.atomic
@@ -28,6 +29,7 @@ def reference_data_load() -> None:
     for order, (code, name_es, name_qu) in enumerate(plan_data.OGP_VALUES, start=1):
         OgpValue.objects.update_or_create(code=code, defaults={"name_es": name_es, "name_qu": name_qu, "order": order})
     for row in plan_data.CANTONS:
+        map_path, label_x, label_y = plan_data.CANTON_SHAPES[row["code"]]
         canton, _ = Canton.objects.update_or_create(
             code=row["code"],
             defaults={
@@ -36,6 +38,9 @@ def reference_data_load() -> None:
                 "seat": row["seat"],
                 "population_2022": row["population_2022"],
                 "population_note": row["population_note"],
+                "map_path": map_path,
+                "label_x": label_x,
+                "label_y": label_y,
             },
         )
         for code, name, kind in row["parishes"]:
@@ -206,9 +211,14 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
     through_values.objects.bulk_create(
         [through_values(commitment_id=c.pk, ogpvalue_id=v.pk) for c in created for v in rng.sample(values, 2)]
     )
+    canton_picks = {c.pk: rng.sample(cantons, 2) for c in created}
     through_cantons.objects.bulk_create(
-        [through_cantons(commitment_id=c.pk, canton_id=k.pk) for c in created for k in rng.sample(cantons, 2)]
+        [through_cantons(commitment_id=c.pk, canton_id=k.pk) for c in created for k in canton_picks[c.pk]]
     )
+    # bulk_create skips Commitment.save() and the m2m signals that keep the search text: fill it here.
+    for c in created:
+        c.search_text = search_text_for(c, supporters=[], cantons=canton_picks[c.pk])
+    Commitment.objects.bulk_update(created, ["search_text"], batch_size=500)
     milestones, updates = [], []
     for c in created:
         for order in range(1, rng.randint(4, 6) + 1):

@@ -15,9 +15,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .search import search_text_for, search_text_refresh
 
 
 class IrmLevel(models.TextChoices):
@@ -157,6 +161,17 @@ class Canton(models.Model):
     seat = models.CharField(_("seat"), max_length=80)
     population_2022 = models.PositiveIntegerField(_("population (2022 census)"), null=True, blank=True)
     population_note = models.CharField(_("population source"), max_length=300, blank=True)
+    # A schematic shape for the territory map: our sources hold no boundary coordinates, so these are
+    # simplified polygons that keep the cantons' relative positions (commitments/plan_data.py CANTON_SHAPES).
+    map_path = models.CharField(
+        _("map shape"),
+        max_length=1000,
+        blank=True,
+        validators=[RegexValidator(r"^[MLHVZmlhvz0-9 .,-]*$", _("An SVG path of straight lines (M, L, H, V, Z)."))],
+        help_text=_("SVG path data in a 400 × 240 box, e.g. “M10 40 L62 30 L66 102Z”."),
+    )
+    label_x = models.PositiveSmallIntegerField(_("label x"), null=True, blank=True, validators=[MaxValueValidator(400)])
+    label_y = models.PositiveSmallIntegerField(_("label y"), null=True, blank=True, validators=[MaxValueValidator(240)])
 
     class Meta:
         verbose_name = _("canton")
@@ -190,6 +205,13 @@ class Parish(models.Model):
     def clean(self):
         if self.canton_id and self.code and not self.code.startswith(self.canton.code):
             raise ValidationError({"code": _("A parish code starts with its canton's code.")})
+
+
+# Saving any of these changes what the public search finds (commitments.search.search_text_for).
+_SEARCHED_FIELDS = frozenset(
+    {"code", "lead_institution", "lead_department"}
+    | {f"{name}{suffix}" for name in ("title", "problem", "action") for suffix in ("", "_es", "_qu")}
+)
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -272,6 +294,12 @@ class Commitment(models.Model):
     parishes = models.ManyToManyField(Parish, blank=True, related_name="commitments", verbose_name=_("parishes"))
     source_url = models.URLField(_("source"), blank=True, help_text=_("The commitment's page on OGP's site."))
     is_published = models.BooleanField(_("published"), default=False)
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Folded copy of the texts the public search looks in (commitments.search); kept up to date."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -295,6 +323,14 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or _SEARCHED_FIELDS.intersection(update_fields):
+            self.search_text = search_text_for(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", kwargs={"code": self.code})
@@ -592,3 +628,56 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_display or '-'} {self.get_action_display()} {self.object_repr}"
+
+
+# The search text also holds the names of a commitment's supporting institutions and cantons: keep it up to date
+# when those links change (from either side) and when an institution or canton is renamed. Bulk updates, so no
+# change record and no other signal follows.
+
+
+@receiver(m2m_changed, sender=Commitment.supporting_institutions.through, dispatch_uid="search-m2m-supporters")
+@receiver(m2m_changed, sender=Commitment.cantons.through, dispatch_uid="search-m2m-cantons")
+def _search_text_after_m2m_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # After a clear from the institution's (or canton's) side nothing says which commitments it touched.
+        links = sender.objects.filter(**{type(instance)._meta.model_name: instance})
+        instance._search_cleared = list(links.values_list("commitment_id", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        pks = [instance.pk]
+    elif action == "post_clear":
+        pks = getattr(instance, "_search_cleared", [])
+    else:
+        pks = list(pk_set or [])
+    if pks:
+        search_text_refresh(Commitment.objects.filter(pk__in=pks))
+
+
+_SEARCHED_NAMES = {Institution: ("name_es", "name_qu", "acronym"), Canton: ("name_es", "name_qu")}
+
+
+@receiver(pre_save, sender=Institution, dispatch_uid="search-names-before-institution")
+@receiver(pre_save, sender=Canton, dispatch_uid="search-names-before-canton")
+def _search_names_before_save(sender, instance, raw=False, **kwargs):
+    instance._searched_names = None
+    if not raw and instance.pk and not instance._state.adding:
+        instance._searched_names = sender.objects.filter(pk=instance.pk).values_list(*_SEARCHED_NAMES[sender]).first()
+
+
+@receiver(post_save, sender=Institution, dispatch_uid="search-names-after-institution")
+@receiver(post_save, sender=Canton, dispatch_uid="search-names-after-canton")
+def _search_text_after_rename(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_searched_names", None)
+    if raw or created or before is None:
+        return
+    if before == tuple(getattr(instance, name) for name in _SEARCHED_NAMES[sender]):
+        return
+    if sender is Institution:
+        supported = Commitment.supporting_institutions.through.objects.filter(institution=instance)
+        touched = Q(lead_institution=instance) | Q(lead_department=instance)
+    else:
+        supported = Commitment.cantons.through.objects.filter(canton=instance)
+        touched = Q(pk__in=[])
+    search_text_refresh(Commitment.objects.filter(touched | Q(pk__in=supported.values("commitment_id"))))

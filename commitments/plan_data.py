@@ -80,6 +80,23 @@ CANTONS = [
     },
 ]
 
+# Schematic shapes for the territory map: (SVG path in a 400 x 240 box, label x, label y). Our sources hold no
+# boundary coordinates, so these are simplified polygons that only keep the cantons' relative positions: Mera in
+# the north-west, Santa Clara in the north, Arajuno in the north-east (elongated west-east) and Pastaza over the
+# centre, south and east. Areas (pastaza-facts.md B.1-B.2): province 29,641 km2, Pastaza ~19,944, Arajuno 8,859,
+# Mera 528.5; Santa Clara, the rest, is small. Arajuno and Pastaza keep roughly their proportion; Mera and Santa
+# Clara are drawn several times larger than they are so their names and numbers can be read and tapped.
+CANTON_SHAPES = {
+    "1601": (
+        "M8 144 L72 138 L66 102 L124 102 L214 114 L330 106 L342 30 L394 108 L356 194 L244 236 L104 222 L30 186Z",
+        213,
+        165,
+    ),
+    "1602": ("M10 40 L62 30 L66 102 L72 138 L8 144Z", 38, 88),
+    "1603": ("M62 30 L120 22 L124 102 L66 102Z", 93, 64),
+    "1604": ("M120 22 L250 10 L342 30 L330 106 L214 114 L124 102Z", 230, 62),
+}
+
 GAD = "gadp-pastaza"
 
 # (slug, name_es, name_qu, acronym, kind, parent slug, website). Departments: the plan's text names the

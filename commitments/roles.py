@@ -33,33 +33,32 @@ IMPLEMENTER_MODELS = {
 }
 
 
-def _perms(app_label: str, model: str, actions: list[str]) -> list[Permission]:
-    codenames = [f"{action}_{model}" for action in actions]
-    return list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+def sync_group_permissions(app_label: str, grants: dict[str, dict[str, list[str]]]) -> None:
+    """Make each role group hold exactly `grants[group][model]` actions on `app_label`'s models, leaving its
+    permissions on other apps alone, so every app can keep its own part of the roles (idempotent)."""
+    for group_name, models in grants.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        wanted = set(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+        current = set(group.permissions.filter(content_type__app_label=app_label))
+        group.permissions.remove(*(current - wanted))
+        group.permissions.add(*(wanted - current))
 
 
-def ensure_role_groups(app_label: str = "commitments") -> None:
-    """Create or refresh the three role groups with their permissions (idempotent; runs after every migrate)."""
-    planner, _ = Group.objects.get_or_create(name=PLANNER)
-    planner_perms = []
-    for model in PLAN_MODELS:
-        planner_perms += _perms(app_label, model, ["view", "add", "change", "delete"])
-    planner_perms += _perms(app_label, "changerecord", ["view"])
-    planner.permissions.set(planner_perms)
-
-    implementer, _ = Group.objects.get_or_create(name=IMPLEMENTER)
-    implementer_perms = []
-    for model, actions in IMPLEMENTER_MODELS.items():
-        implementer_perms += _perms(app_label, model, actions)
-    implementer_perms += _perms(app_label, "institution", ["view"]) + _perms(app_label, "canton", ["view"])
-    implementer_perms += _perms(app_label, "parish", ["view"]) + _perms(app_label, "ogpvalue", ["view"])
-    implementer.permissions.set(implementer_perms)
-
-    monitor, _ = Group.objects.get_or_create(name=MONITOR)
-    monitor_perms = []
-    for model in [*PLAN_MODELS, "changerecord"]:
-        monitor_perms += _perms(app_label, model, ["view"])
-    monitor.permissions.set(monitor_perms)
+def ensure_role_groups() -> None:
+    """Create or refresh the three role groups' permissions on the plan (runs after every migrate)."""
+    everything = ["view", "add", "change", "delete"]
+    sync_group_permissions(
+        "commitments",
+        {
+            PLANNER: {**{model: everything for model in PLAN_MODELS}, "changerecord": ["view"]},
+            IMPLEMENTER: {
+                **IMPLEMENTER_MODELS,
+                **{model: ["view"] for model in ("institution", "canton", "parish", "ogpvalue")},
+            },
+            MONITOR: {model: ["view"] for model in [*PLAN_MODELS, "changerecord"]},
+        },
+    )
 
 
 def in_group(user, name: str) -> bool:

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import feeds, territory_views, views
 
 app_name = "commitments"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("compromisos/", views.commitment_list, name="list"),
     path("compromisos/<str:code>/", views.detail, name="detail"),
+    path("compromisos/<str:code>/feed/", feeds.CommitmentUpdatesFeed(), name="feed_commitment"),
+    path("novedades/feed/", feeds.LatestUpdatesFeed(), name="feed_updates"),
+    path("instituciones/<slug:slug>/", views.institution_detail, name="institution"),
+    path("territorio/", territory_views.territory, name="territory"),
+    path("territorio/<slug:slug>/", territory_views.canton_detail, name="canton"),
 ]

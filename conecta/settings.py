@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -51,9 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "import_export",
     "conecta.apps.ConectaConfig",
     "commitments.apps.CommitmentsConfig",
+    "feedback.apps.FeedbackConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -188,18 +192,64 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With Redis an unacknowledged task (its worker died) is delivered again after this many seconds; the worker tests
+# shorten it through CELERY_VISIBILITY_TIMEOUT.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE: dict = {
     "notify-pending-updates": {"task": "commitments.tasks.notify_pending_updates_task", "schedule": 15 * 60},
+    # Daily, just after midnight in Pastaza: drafts of the periods that ended (reports.services).
+    "report-period-drafts": {"task": "reports.tasks.create_period_drafts_task", "schedule": crontab(hour=0, minute=30)},
+    "report-requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders_task", "schedule": 10 * 60},
+    # Citizen participation (feedback.tasks): the planners' morning digest, e-mails the broker missed, and the
+    # anonymisation of personal data kept long enough (PARTICIPATION_RETENTION_MONTHS).
+    "participation-digest": {"task": "feedback.tasks.send_daily_digest_task", "schedule": crontab(hour=7, minute=0)},
+    "participation-notify-pending": {"task": "feedback.tasks.notify_pending_suggestions_task", "schedule": 15 * 60},
+    "participation-anonymise-expired": {
+        "task": "feedback.tasks.anonymise_expired_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# Progress reports (reports/): PDFs and the monitor's uploads live here, outside MEDIA_ROOT, and are served only
+# through the reports views (never a draft, never an unpublished upload).
+REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
+REPORTS_UPLOAD_MAX_BYTES = env_int("REPORTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# The sweep queues again a report still "queued" after this many minutes, or "rendering" after the second figure.
+REPORTS_STUCK_MINUTES = env_int("REPORTS_STUCK_MINUTES", 15)
+REPORTS_RENDER_STALE_MINUTES = env_int("REPORTS_RENDER_STALE_MINUTES", 60)
+# Commitments laid out per part of a PDF: WeasyPrint's memory grows with each part, not with the whole report.
+REPORTS_PDF_CHUNK = env_int("REPORTS_PDF_CHUNK", 40)
+# Test hook only: seconds a rendering waits after claiming a report, so a worker test can kill it mid-render.
+REPORTS_RENDER_DELAY = env_int("REPORTS_RENDER_DELAY", 0)
+
+# Public participation forms (feedback/protection.py): attempts allowed per network address, per form, per window
+# (attempts, minutes). Generous, because a community centre or a school shares one address among many people.
+# PARTICIPATION_RATE_LIMIT sets every form's attempts at once (benchmarks raise it).
+_RATE = env_int("PARTICIPATION_RATE_LIMIT", 0)
+PARTICIPATION_RATE_LIMITS = {
+    "default": (_RATE or 20, 15),
+    "suggestion": (_RATE or 20, 15),
+    "comment": (_RATE or 20, 15),
+    "evaluation": (_RATE or 30, 15),
+    "track": (_RATE or 60, 15),
+}
+# Behind the portal's own reverse proxy the visitor's address is the last one of X-Forwarded-For.
+PARTICIPATION_TRUST_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
+# Personal data of participation are anonymised this many months after the item is settled (privacy notice).
+PARTICIPATION_RETENTION_MONTHS = env_int("PARTICIPATION_RETENTION_MONTHS", 24)
+# A form refused for its missing or wrong security token gets a page in the visitor's language.
+CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
+
+# Public pages are cached this long at most (and dropped as soon as staff change anything public); 0 disables.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 # The plan the public portal shows. `seed_scale` builds synthetic plans beside it; benchmarks point here.
 CONECTA_PLAN_SLUG = env_str("CONECTA_PLAN_SLUG", "pastaza-2024-2027")
 # Where a Kichwa reader reports a translation error (the Kichwa pages link to it).
-TRANSLATION_FEEDBACK_URL = env_str("TRANSLATION_FEEDBACK_URL", "mailto:transparencia@pastaza.gob.ec")
+TRANSLATION_FEEDBACK_URL = env_str("TRANSLATION_FEEDBACK_URL", "mailto:transparency@pastaza.gob.ec")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -213,7 +263,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # WeasyPrint (reports/pdf.py) logs every layout step at INFO.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Spreadsheets: implementers (change permission) may import, the monitor (view permission) may export.

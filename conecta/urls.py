@@ -1,24 +1,42 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
+
 from . import views
+from .cache import public_page
+from .sitemaps import StaticViewSitemap
 
 admin.site.site_header = _("Conecta Pastaza · staff")
 admin.site.site_title = _("Conecta Pastaza")
 admin.site.index_title = _("Action plan administration")
 
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "commitments": CommitmentSitemap,
+    "institutions": InstitutionSitemap,
+    "cantons": CantonSitemap,
+}
+
 urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
+    path("", include("feedback.urls")),
+    path("", include("reports.urls")),
+    path("accesibilidad/", views.static_page, {"template": "conecta/accessibility.html"}, name="accessibility"),
+    path("privacidad/", views.static_page, {"template": "conecta/privacy.html"}, name="privacy"),
     prefix_default_language=True,
 )
 

@@ -6,11 +6,14 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
+
+from .cache import public_page
 
 # Kichwa and its Quechua relatives as browsers send them: qu, qu-EC, quz (Microsoft), qug (MediaWiki),
 # qvi (Mozilla), qvz (Northern Pastaza), que... (pastaza-facts.md C.1-C.2).
@@ -63,6 +66,26 @@ def healthz(request):
         state["broker"] = "not configured (tasks run in-process)"
     state["status"] = "ok" if healthy else "error"
     return JsonResponse(state, status=200 if healthy else 503)
+
+
+@public_page
+def static_page(request, template: str):
+    """Pages whose content is their template (accessibility statement, privacy notice)."""
+    return render(request, template)
+
+
+def robots_txt(request):
+    """Everything public may be crawled; the staff admin may not. Points crawlers to the sitemap."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception=None):

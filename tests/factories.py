@@ -12,10 +12,12 @@ from django.contrib.auth.models import Group
 from commitments.models import (
     ActionPlan,
     Axis,
+    Canton,
     Commitment,
     Institution,
     IrmLevel,
     Milestone,
+    OgpValue,
     ProgressUpdate,
     StaffProfile,
 )
@@ -122,3 +124,23 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     title_es = factory.Sequence(lambda n: f"Avance de prueba {n}")
     text_es = "Se avanzó según lo previsto."
     is_published = True
+
+
+class CantonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Canton
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"16{n % 90 + 10:02d}")
+    slug = factory.Sequence(lambda n: f"canton-{n}")
+    name_es = factory.Sequence(lambda n: f"Cantón {n}")
+    seat = factory.LazyAttribute(lambda c: c.name_es)
+
+
+class OgpValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OgpValue
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"valor-{n}")
+    name_es = factory.Sequence(lambda n: f"Valor {n}")

@@ -22,6 +22,15 @@ PAGES = {
     "ECPTZ0001": ("compromisos/ECPTZ0001/", 200),
     "ECPTZ0002": ("compromisos/ECPTZ0002/", 200),
     "ECPTZ0003": ("compromisos/ECPTZ0003/", 200),
+    "list": ("compromisos/", 200),
+    "list-filtered": ("compromisos/?q=via&eje=human_settlements&orden=mas-avance", 200),
+    "institution": ("instituciones/gadp-pastaza/", 200),
+    "territory": ("territorio/", 200),
+    "canton": ("territorio/pastaza/", 200),
+    "canton-mera": ("territorio/mera/", 200),
+    "plan": ("plan/", 200),
+    "accessibility": ("accesibilidad/", 200),
+    "privacy": ("privacidad/", 200),
     "404": ("no-existe/", 404),
 }
 WIDTHS = [360, 1280]
@@ -183,8 +192,8 @@ def test_language_switcher_goes_to_same_page_in_other_language(visit, name, lang
     switch.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # A missing page has no counterpart: its switcher leads to the other language's home page.
-    expected = f"/{other}/" if PAGES[name][1] == 404 else url_of(name, other)
+    # A missing page keeps its address under the other language's prefix (the same "not found", translated).
+    expected = url_of(name, other)
     assert page.url == v.base_url + expected
     assert page.get_attribute("html", "lang") == other
     assert page.locator("nav.langs [aria-current]").get_attribute("lang") == other

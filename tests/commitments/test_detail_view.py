@@ -1,11 +1,8 @@
 """The public page of one commitment: its published milestones and updates, and nothing unpublished."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
-from commitments.loaders import synthetic_prefix
+from commitments.loaders import synthetic_plan_load, synthetic_prefix
 from commitments.models import Evidence
 from tests.factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
 
@@ -13,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 # Measured: the commitment with its progress; its OGP values, supporters, cantons; milestones and their
 # evidence; updates and their evidence. It does not grow with the plan, the milestones or the evidence.
-DETAIL_QUERIES = 8
+# 8 for the commitment, 3 for the participation panel (comments, evaluation counts, evaluation comments).
+DETAIL_QUERIES = 8 + 3
 
 
 def test_it_shows_the_published_milestones_and_updates(citizen, commitment):
@@ -45,8 +43,9 @@ def test_it_never_shows_unpublished_milestones_or_updates(citizen, commitment):
 def test_it_never_shows_unpublished_evidence(citizen, commitment):
     milestone = MilestoneFactory(commitment=commitment)
     Evidence.objects.create(milestone=milestone, title_es="Acta pública", url="https://pastaza.gob.ec/acta.pdf")
-    Evidence.objects.create(milestone=milestone, title_es="Borrador interno", url="https://pastaza.gob.ec/b.pdf",
-                            is_published=False)
+    Evidence.objects.create(
+        milestone=milestone, title_es="Borrador interno", url="https://pastaza.gob.ec/b.pdf", is_published=False
+    )
 
     response = citizen.get("/es/compromisos/TEST0001/")
 
@@ -93,6 +92,16 @@ def test_a_very_long_code_is_simply_not_found(citizen, commitment):
     assert citizen.get("/es/compromisos/" + "X" * 5000 + "/").status_code == 404
 
 
+@pytest.mark.parametrize("code", ["TEST0001%00", "TEST%2A", "TEST0001%20", "%C3%91AN0001"])
+def test_a_code_that_cannot_be_one_is_not_found_without_asking_the_database(
+    citizen, commitment, code, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(0):
+        response = citizen.get(f"/es/compromisos/{code}/")
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("lang", ["es", "qu"])
 def test_the_detail_page_costs_the_same_few_queries_for_the_real_plan(
     citizen, real_plan, lang, django_assert_max_num_queries
@@ -106,7 +115,7 @@ def test_the_detail_page_costs_the_same_few_queries_for_the_real_plan(
 def test_the_detail_page_costs_the_same_few_queries_for_300_commitments(
     citizen, settings, django_assert_max_num_queries
 ):
-    call_command("seed_scale", "--commitments", "300", stdout=io.StringIO())
+    synthetic_plan_load(commitments=300)
     settings.CONECTA_PLAN_SLUG = "sintetico-300"
     code = f"{synthetic_prefix(300)}0150"
 
@@ -116,6 +125,7 @@ def test_the_detail_page_costs_the_same_few_queries_for_300_commitments(
 
         assert response.status_code == 200
         assert len(response.context["milestones"]) >= 4
+        assert 'id="budget-t"' in response.text
 
 
 def test_evidence_does_not_add_queries(citizen, commitment, django_assert_max_num_queries):
@@ -130,3 +140,59 @@ def test_evidence_does_not_add_queries(citizen, commitment, django_assert_max_nu
         response = citizen.get("/es/compromisos/TEST0001/")
 
     assert "Acta 5.2" in response.text
+
+
+def test_a_known_budget_is_shown_as_a_chart_with_its_table(citizen, commitment):
+    commitment.budget_planned = 120000
+    commitment.budget_executed = 30000
+    commitment.save()
+
+    response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert [value for _label, value in response.context["budget_rows"]] == [120000, 30000]
+    assert 'id="budget-t"' in response.text
+    assert 'width="25.0%"' in response.text
+    assert "25 %" in response.text
+
+
+def test_an_unknown_budget_draws_no_chart(citizen, commitment):
+    response = citizen.get("/es/compromisos/TEST0001/")
+
+    assert response.context["budget_rows"] == []
+    assert 'id="budget-t"' not in response.text
+
+
+def test_institutions_and_cantons_link_to_their_pages_and_values_are_listed(citizen, commitment):
+    from tests.factories import CantonFactory, InstitutionFactory, OgpValueFactory
+
+    commitment.supporting_institutions.add(InstitutionFactory(slug="wwf", name_es="WWF Ecuador"))
+    commitment.cantons.add(CantonFactory(code="1602", slug="mera", name_es="Mera"))
+    commitment.ogp_values.add(OgpValueFactory(code="civic-participation", name_es="Participación cívica"))
+
+    html = citizen.get("/es/compromisos/TEST0001/").text
+
+    assert '<a href="/es/instituciones/gadppz/">Gobierno Provincial de Pastaza</a>' in html
+    assert '<a href="/es/instituciones/direccion-ambiente/">Dirección de Gestión Ambiental</a>' in html
+    assert '<a href="/es/instituciones/wwf/">WWF Ecuador</a>' in html
+    assert '<a href="/es/territorio/mera/">Mera</a>' in html
+    assert "Participación cívica" in html
+
+
+def test_it_links_to_its_atom_feed_in_the_page_and_in_the_head(citizen, commitment):
+    html = citizen.get("/es/compromisos/TEST0001/").text
+
+    head = html.split("</head>")[0]
+    assert '<link rel="alternate" type="application/atom+xml" href="/es/compromisos/TEST0001/feed/"' in head
+    assert '<a href="/es/compromisos/TEST0001/feed/">' in html.split("</head>")[1]
+
+
+def test_each_update_has_an_anchor_the_feeds_and_home_link_to(citizen, commitment):
+    update = ProgressUpdateFactory(commitment=commitment)
+
+    html = citizen.get("/es/compromisos/TEST0001/").text
+
+    assert f'id="update-{update.pk}"' in html
+
+
+def test_the_detail_page_has_no_script(citizen, real_plan):
+    assert "<script" not in citizen.get("/es/compromisos/ECPTZ0001/").text

@@ -10,6 +10,7 @@ from commitments import services
 from commitments.models import ProgressUpdate
 from commitments.roles import PLANNER
 from commitments.tasks import notify_pending_updates_task, notify_update_submitted_task
+from conecta.cache import bump_generation
 from tests.factories import ProgressUpdateFactory, UserFactory
 
 from .admin_helpers import admin_url, form_data
@@ -28,12 +29,23 @@ def planners(planner):
 
 def submit_update(client, commitment, django_capture_on_commit_callbacks):
     page = client.get(admin_url("progressupdate", "add"))
-    data = form_data(page, commitment=commitment.pk, occurred_on="2026-03-02", title_es="Talleres en Sarayaku",
-                     text_es="Se hicieron tres talleres.", progress=45)
+    data = form_data(
+        page,
+        commitment=commitment.pk,
+        occurred_on="2026-03-02",
+        title_es="Talleres en Sarayaku",
+        text_es="Se hicieron tres talleres.",
+        progress=45,
+    )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(admin_url("progressupdate", "add"), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     return ProgressUpdate.objects.get(title_es="Talleres en Sarayaku"), callbacks
+
+
+def notification_callbacks(callbacks):
+    """The on-commit callbacks other than the public-page cache's invalidation, which every change queues."""
+    return [callback for callback in callbacks if callback is not bump_generation]
 
 
 def test_an_implementers_update_e_mails_the_planners_once(
@@ -41,7 +53,7 @@ def test_an_implementers_update_e_mails_the_planners_once(
 ):
     update, callbacks = submit_update(implementer_client, commitment, django_capture_on_commit_callbacks)
 
-    assert len(callbacks) == 1
+    assert len(notification_callbacks(callbacks)) == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert sorted(message.to) == planners
@@ -66,12 +78,11 @@ def test_nothing_is_sent_before_the_transaction_commits(
     implementer_client, commitment, planners, django_capture_on_commit_callbacks
 ):
     page = implementer_client.get(admin_url("progressupdate", "add"))
-    data = form_data(page, commitment=commitment.pk, occurred_on="2026-03-02", title_es="Borrador",
-                     text_es="Texto.")
+    data = form_data(page, commitment=commitment.pk, occurred_on="2026-03-02", title_es="Borrador", text_es="Texto.")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         implementer_client.post(admin_url("progressupdate", "add"), data)
 
-    assert len(callbacks) == 1
+    assert len(notification_callbacks(callbacks)) == 1
     assert mail.outbox == []
 
 
@@ -79,8 +90,14 @@ def test_a_published_update_by_a_planner_sends_nothing(
     planner_client, commitment, planners, django_capture_on_commit_callbacks
 ):
     page = planner_client.get(admin_url("progressupdate", "add"))
-    data = form_data(page, commitment=commitment.pk, occurred_on="2026-03-02", title_es="Publicado",
-                     text_es="Texto.", is_published=True)
+    data = form_data(
+        page,
+        commitment=commitment.pk,
+        occurred_on="2026-03-02",
+        title_es="Publicado",
+        text_es="Texto.",
+        is_published=True,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert planner_client.post(admin_url("progressupdate", "add"), data).status_code == 302
 

@@ -1,0 +1,571 @@
+"""The staff admin of participation: meetings and their attendance; the moderation queues of what citizens send
+(suggestions, complaints and questions, comments, evaluations), their answers, offline feedback and anonymisation."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Q, Sum
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from commitments import roles
+from commitments.models import Commitment
+
+from . import services
+from .models import (
+    NAME_MAX,
+    PHONE_MAX,
+    PLACE_MAX,
+    REASON_MAX,
+    SUGGESTION_TEXT_MAX,
+    Comment,
+    DailyDigest,
+    Evaluation,
+    Meeting,
+    MeetingAttendance,
+    Moderation,
+    Suggestion,
+    attendance_totals_error,
+)
+from .protection import PlainTextField
+
+
+class AttendanceFormSet(BaseInlineFormSet):
+    """Counted by gender and by sector, the same people must add up to the same total."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            (form.cleaned_data.get("dimension"), form.cleaned_data.get("count") or 0)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        error = attendance_totals_error(rows)
+        if error:
+            raise error
+
+
+class MeetingAttendanceInline(admin.TabularInline):
+    model = MeetingAttendance
+    formset = AttendanceFormSet
+    extra = 0
+    fields = ["dimension", "category", "count"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "kind", "date", "place", "axis", "participants", "is_published"]
+    list_filter = ["kind", "axis", "is_published"]
+    search_fields = ["title_es", "title_qu", "place_es", "summary_es"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title_es"]}
+    inlines = [MeetingAttendanceInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _by_gender=Sum("attendance__count", filter=Q(attendance__dimension="gender")),
+                _by_sector=Sum("attendance__count", filter=Q(attendance__dimension="sector")),
+            )
+        )
+
+    @admin.display(description=_("participants"), ordering="_by_gender")
+    def participants(self, meeting: Meeting):
+        total = meeting._by_gender if meeting._by_gender is not None else meeting._by_sector
+        return "—" if total is None else total
+
+
+# What citizens send: the moderation queues, answers, offline feedback and anonymisation.
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    """The queue: for moderators, pending items unless another state (or all) is chosen; for those who only read
+    or answer, everything they may see."""
+
+    title = _("moderation")
+    parameter_name = "moderation"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.default = Moderation.PENDING if model_admin.moderates(request) else self.ALL
+
+    def lookups(self, request, model_admin):
+        return [*Moderation.choices, (self.ALL, _("All"))]
+
+    def _current(self) -> str:
+        value = self.value()
+        return value if value in (*Moderation.values, self.ALL) else self.default
+
+    def choices(self, changelist):
+        current = self._current()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        current = self._current()
+        return queryset if current == self.ALL else queryset.filter(moderation=current)
+
+
+class _KeyFilter(admin.SimpleListFilter):
+    """Items linked by a keyed hash given in the address (the "same contact" links); shown only when in use."""
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, self.chosen_label)] if value else []
+
+    def choices(self, changelist):
+        yield {
+            "selected": False,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Anyone"),
+        }
+        for _lookup, title in self.lookup_choices:
+            yield {"selected": True, "query_string": changelist.get_query_string(), "display": title}
+
+
+class ContactFilter(_KeyFilter):
+    title = _("contact")
+    parameter_name = "contact"
+    chosen_label = _("This e-mail address or phone number")
+
+    def queryset(self, request, queryset):
+        return queryset.from_contact(self.value()) if self.value() else queryset
+
+
+class AddressFilter(_KeyFilter):
+    title = _("network address")
+    parameter_name = "address"
+    chosen_label = _("This network address")
+
+    def queryset(self, request, queryset):
+        return queryset.from_address(self.value()) if self.value() else queryset
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept for staff and the monitor; never shown publicly."),
+        error_messages={"required": _("Give a reason for rejecting or hiding.")},
+    )
+
+
+def _short(text: str, length: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class ModerationAdminMixin:
+    """Approve, reject (with a reason), hide (with a reason) and anonymise, one item or many; the queue opens
+    on the pending items; links to everything from the same contact or network address."""
+
+    actions = ["approve_selected", "reject_selected", "hide_selected", "anonymise_selected"]
+    anonymise_argument = ""  # "suggestions", "comments" or "evaluations": contacts_anonymise's argument
+
+    def has_delete_permission(self, request, obj=None):
+        # Rejected or hidden items still count as received; personal data are anonymised, never deleted.
+        return False
+
+    def moderates(self, request) -> bool:
+        """Planners moderate; the monitor only reads, and implementers only answer (suggestions)."""
+        return roles.is_planner(request.user) and self.has_change_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.moderates(request):
+            for name in self.actions:
+                actions.pop(name, None)
+        return actions
+
+    @admin.action(description=_("Approve the selected items"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        count = services.contributions_moderate(queryset=queryset, decision=Moderation.APPROVED, by=request.user)
+        self.message_user(request, _("%(count)s items approved.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected items (asks for a reason)"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._decide_with_reason(request, queryset, Moderation.REJECTED, "reject_selected")
+
+    @admin.action(description=_("Hide the selected items (asks for a reason)"), permissions=["change"])
+    def hide_selected(self, request, queryset):
+        return self._decide_with_reason(request, queryset, Moderation.HIDDEN, "hide_selected")
+
+    def _decide_with_reason(self, request, queryset, decision: str, action: str):
+        """The intermediate page of rejecting or hiding: the reason is required."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = services.contributions_moderate(
+                queryset=queryset, decision=decision, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            message = (
+                _("%(count)s items rejected.") if decision == Moderation.REJECTED else _("%(count)s items hidden.")
+            )
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
+            return None
+        title = _("Reject: give a reason") if decision == Moderation.REJECTED else _("Hide: give a reason")
+        return self._intermediate(request, queryset, action, title, {"form": form})
+
+    @admin.action(
+        description=_("Anonymise the selected items and everything from the same contact"), permissions=["change"]
+    )
+    def anonymise_selected(self, request, queryset):
+        selection = {self.anonymise_argument: queryset}
+        if "apply" in request.POST:
+            done = services.contacts_anonymise(**selection)
+            self.message_user(
+                request,
+                _(
+                    "Anonymised %(suggestions)s suggestions, %(comments)s comments and %(evaluations)s evaluations: "
+                    "their texts and figures stay."
+                )
+                % {"suggestions": done.suggestions, "comments": done.comments, "evaluations": done.evaluations},
+                messages.SUCCESS,
+            )
+            return None
+        targets = services.anonymise_targets(**selection).counts
+        return self._intermediate(
+            request, queryset, "anonymise_selected", _("Anonymise personal data"), {"targets": targets}
+        )
+
+    def _intermediate(self, request, queryset, action: str, title: str, extra: dict):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset[:50],
+            "count": queryset.count(),
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": queryset.values_list("pk", flat=True),
+            **extra,
+        }
+        return TemplateResponse(request, "feedback/admin/moderation_step.html", context)
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return _short(getattr(obj, "text", None) or getattr(obj, "comment", ""))
+
+    @admin.display(description=_("from the same"))
+    def same_sender(self, obj):
+        """Links to everything left with the same contact and from the same network address."""
+        links = []
+        key = getattr(obj, "contact_key", "")
+        if key:
+            for model, label in ((Suggestion, _("suggestions")), (Comment, _("comments"))):
+                url = reverse(f"admin:feedback_{model._meta.model_name}_changelist")
+                links.append((f"{url}?{urlencode({'contact': key, 'moderation': 'all'})}", _("contact: %s") % label))
+        if obj.ip_hash:
+            url = reverse(f"admin:feedback_{obj._meta.model_name}_changelist")
+            links.append((f"{url}?{urlencode({'address': obj.ip_hash, 'moderation': 'all'})}", _("address")))
+        if not links:
+            return "—"
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def get_fieldsets(self, request, obj=None):
+        """Only moderators see contact details: the monitor and implementers do not need them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.moderates(request):
+            return fieldsets
+        hidden = {"name", "email", "phone"}
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in fieldsets
+        ]
+
+
+class OfflineSuggestionForm(forms.ModelForm):
+    """Feedback gathered through a traditional channel: which one, where, in which language, when."""
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "kind",
+            "text",
+            "commitment",
+            "canton",
+            "parish",
+            "channel",
+            "place",
+            "language",
+            "received_on",
+            "name",
+            "email",
+            "phone",
+        ]
+
+    text = PlainTextField(
+        label=_("text"),
+        max_length=SUGGESTION_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write what the person said.")},
+    )
+    name = PlainTextField(label=_("name or pseudonym"), max_length=NAME_MAX, required=False, multiline=False)
+    phone = PlainTextField(label=_("phone"), max_length=PHONE_MAX, required=False, multiline=False)
+    place = PlainTextField(
+        label=_("place"),
+        max_length=PLACE_MAX,
+        required=False,
+        multiline=False,
+        help_text=_("Where it was gathered: canton, parish or community."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [c for c in Suggestion.Channel.choices if c[0] != Suggestion.Channel.WEB]
+        self.fields["received_on"].initial = timezone.localdate
+        self.fields["commitment"].queryset = Commitment.objects.published()
+
+    def clean_received_on(self):
+        day = self.cleaned_data.get("received_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return day
+
+
+IMPLEMENTER_READONLY = [
+    "kind",
+    "commitment",
+    "canton",
+    "parish",
+    "name",
+    "email",
+    "phone",
+    "public_summary",
+    "is_public",
+    "changed_commitments",
+]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
+    anonymise_argument = "suggestions"
+    list_display = [
+        "tracking_code",
+        "kind",
+        "short_text",
+        "status",
+        "moderation",
+        "received_on",
+        "same_sender",
+    ]
+    list_filter = [ModerationFilter, "status", "kind", "channel", "language", "is_public", ContactFilter, AddressFilter]
+    list_select_related = ["commitment"]
+    search_fields = ["tracking_code", "text", "=email", "=phone"]
+    date_hierarchy = "received_on"
+    autocomplete_fields: list[str] = []
+    filter_horizontal = ["changed_commitments"]
+    readonly_fields = [
+        "tracking_code",
+        "text",
+        "channel",
+        "place",
+        "language",
+        "received_on",
+        "created_at",
+        "entered_by",
+        "consent_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+        "moderation_reason",
+        "status_changed_at",
+        "answered_at",
+        "answered_by",
+        "answer_notified_at",
+        "confirmation_sent_at",
+        "closed_at",
+        "anonymised_at",
+        "same_sender",
+    ]
+    fieldsets = [
+        (None, {"fields": ["tracking_code", "kind", "text", "commitment", "canton", "parish"]}),
+        (_("Received"), {"fields": ["channel", "place", "language", "received_on", "created_at", "entered_by"]}),
+        (
+            _("Contact (never public)"),
+            {
+                "fields": [
+                    "name",
+                    "email",
+                    "phone",
+                    "same_sender",
+                    "consent_at",
+                    "confirmation_sent_at",
+                    "anonymised_at",
+                ]
+            },
+        ),
+        (_("Moderation"), {"fields": ["moderation", "moderated_at", "moderated_by", "moderation_reason"]}),
+        (
+            _("Answer"),
+            {
+                "fields": [
+                    "status",
+                    "answer",
+                    "public_summary",
+                    "is_public",
+                    "changed_commitments",
+                    "status_changed_at",
+                    "answered_at",
+                    "answered_by",
+                    "answer_notified_at",
+                    "closed_at",
+                ]
+            },
+        ),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["kind", "text", "commitment", "canton", "parish"]}),
+        (_("Received"), {"fields": ["channel", "place", "language", "received_on"]}),
+        (_("Contact (optional, never public)"), {"fields": ["name", "email", "phone"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if self.moderates(request):
+            return self.readonly_fields
+        # An implementer answers: the status and the answer; the rest is the planners'.
+        return [*self.readonly_fields, *IMPLEMENTER_READONLY]
+
+    def get_queryset(self, request):
+        """Implementers see the approved suggestions about the commitments their institution leads."""
+        queryset = super().get_queryset(request)
+        scope = roles.scoped_institution(request.user)
+        if scope is None:
+            return queryset
+        if scope is False:
+            return queryset.none()
+        return queryset.approved().filter(Q(commitment__lead_institution=scope) | Q(commitment__lead_department=scope))
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = OfflineSuggestionForm
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "changed_commitments":
+            kwargs["queryset"] = Commitment.objects.published()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = Commitment.objects.published()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("commitment"), ordering="commitment__code")
+    def commitment_code(self, obj):
+        return obj.commitment.code if obj.commitment_id else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.suggestion_save_offline(suggestion=obj, by=request.user)
+            return
+        previous = Suggestion.objects.get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        services.suggestion_staff_saved(suggestion=obj, previous=previous, by=request.user)
+
+
+@admin.register(Comment)
+class CommentAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
+    anonymise_argument = "comments"
+    list_display = ["commitment", "name", "short_text", "moderation", "created_at", "has_response", "same_sender"]
+    list_filter = [ModerationFilter, "language", ContactFilter, AddressFilter]
+    list_select_related = ["commitment"]
+    search_fields = ["text", "name", "=email", "commitment__code"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "commitment",
+        "text",
+        "language",
+        "created_at",
+        "consent_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+        "moderation_reason",
+        "response_at",
+        "response_by",
+        "anonymised_at",
+        "same_sender",
+    ]
+    fieldsets = [
+        (None, {"fields": ["commitment", "text", "language", "created_at"]}),
+        (
+            _("Contact (the name is public, the e-mail never)"),
+            {"fields": ["name", "email", "same_sender", "consent_at", "anonymised_at"]},
+        ),
+        (_("Moderation"), {"fields": ["moderation", "moderated_at", "moderated_by", "moderation_reason"]}),
+        (_("Official response"), {"fields": ["response", "response_at", "response_by"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("response"), boolean=True)
+    def has_response(self, obj):
+        return bool(obj.response_es or obj.response_qu)
+
+    def save_model(self, request, obj, form, change):
+        previous = Comment.objects.get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        services.comment_staff_saved(comment=obj, previous=previous, by=request.user)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    anonymise_argument = "evaluations"
+    list_display = ["commitment", "score", "short_text", "moderation", "created_at", "same_sender"]
+    list_filter = [ModerationFilter, "score", "language", AddressFilter]
+    list_select_related = ["commitment"]
+    search_fields = ["comment", "commitment__code"]
+    date_hierarchy = "created_at"
+    fields = [
+        "commitment",
+        "score",
+        "comment",
+        "language",
+        "created_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+        "moderation_reason",
+        "anonymised_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DailyDigest)
+class DailyDigestAdmin(admin.ModelAdmin):
+    list_display = ["day", "sent_at", "items"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,50 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+MODELS = ["meeting", "meetingattendance"]
+# What citizens send: planners moderate and answer (no deletion: rejected items still count as received, and
+# personal data are anonymised, not deleted); implementers answer the suggestions about what their institution
+# leads (feedback.admin scopes them); the monitor reads.
+PARTICIPATION_MODELS = ["suggestion", "comment", "evaluation"]
+
+
+def feedback_roles_grant(**kwargs) -> None:
+    """Give the planners every permission on the meetings and moderation of what citizens send, implementers the
+    answering of suggestions, and the monitor (FCD) read access to all of it.
+
+    Each app keeps its own part of the role groups (commitments.roles.sync_group_permissions).
+    """
+    from commitments.roles import IMPLEMENTER, MONITOR, PLANNER, sync_group_permissions
+
+    sync_group_permissions(
+        "feedback",
+        {
+            PLANNER: {
+                **{model: ["view", "add", "change", "delete"] for model in MODELS},
+                **{model: ["view", "add", "change"] for model in PARTICIPATION_MODELS},
+                "dailydigest": ["view"],
+            },
+            IMPLEMENTER: {"suggestion": ["view", "change"]},
+            MONITOR: {model: ["view"] for model in [*MODELS, *PARTICIPATION_MODELS]},
+        },
+    )
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = _("Participation")
+
+    def ready(self):
+        from conecta.cache import connect_invalidation
+        from conecta.extensions import register_panel
+
+        from . import signals
+        from .models import Meeting, MeetingAttendance
+        from .panels import commitment_panel
+
+        # The plan page shows the meetings: a change drops the cached public pages.
+        connect_invalidation(Meeting, MeetingAttendance)
+        signals.connect()
+        register_panel("commitments:detail", commitment_panel)
+        post_migrate.connect(feedback_roles_grant, sender=self, dispatch_uid="feedback-roles")

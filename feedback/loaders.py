@@ -1,0 +1,131 @@
+"""Idempotent loader for the plan's co-creation workshops (used by `load_demo`). Running it twice gives the
+same rows.
+
+Source: action-plan-2024-2027.txt, "Who participated in these spaces?" (the three workshops of 21 and 22
+November 2024 and their participants by gender and by sector) and FCD's news of 16 January 2025 (held in Puyo).
+The plan does not say which of the two days each workshop met, so each is recorded as 21-22 November.
+The Kichwa titles and summaries are our own Unified Kichwa and await community review.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from commitments.models import ActionPlan, Axis
+from commitments.plan_data import PLAN_SLUG
+
+from .models import Meeting, MeetingAttendance, meeting_attendance_check
+
+Category = MeetingAttendance.Category
+GENDER, SECTOR = MeetingAttendance.Dimension.GENDER, MeetingAttendance.Dimension.SECTOR
+
+SUMMARY_ES = (
+    "Una de las tres mesas de trabajo presenciales en las que se cocreó el primer Plan de Acción de Gobierno Abierto "
+    "de Pastaza. Tuvo cuatro etapas: sensibilización sobre el modelo de gobierno abierto, a cargo de la Fundación "
+    "Ciudadanía y Desarrollo (FCD); presentación de los desafíos y de las actividades del Gobierno Provincial; "
+    "análisis de los principales problemas; y propuestas ciudadanas consensuadas para el plan."
+)
+# review: Kichwa summary written by the team, awaiting community review.
+SUMMARY_QU = (
+    "Pastazapak shukniki Paskalla Kamachiy rurana yuyayta tantanakushpa rurankapak kimsa llamkana tantanakuykunamanta "
+    "shukmi. Chusku pachapi rurarirka: FCD paskalla kamachiymanta yachachirka; Markapak Kamachik Wasi paypak "
+    "llamkaykunata rikuchirka; sinchi llakikunata rikurkakuna; llaktayukkuna tukuylla yuyaykunata kurkakuna."
+)
+
+WORKSHOPS = [
+    {
+        "slug": "taller-cocreacion-asentamientos-humanos-2024",
+        "axis": Axis.HUMAN_SETTLEMENTS,
+        "title_es": "Mesa de trabajo de Asentamientos Humanos (Infraestructura Vial)",
+        # review: "Llaktakuna, ñankunapash" = settlements (towns) and roads.
+        "title_qu": "Llaktakunamanta ñankunamantapash llamkana tantanakuy",
+        "gender": {Category.MEN: 8, Category.WOMEN: 6},
+        "sector": {Category.CIVIL_SOCIETY: 4, Category.COMMUNITY: 1, Category.NGO: 1, Category.PUBLIC_SECTOR: 8},
+    },
+    {
+        "slug": "taller-cocreacion-economico-productivo-2024",
+        "axis": Axis.ECONOMIC_PRODUCTIVE,
+        "title_es": "Mesa de trabajo Económico-Productiva",
+        # review: "Kullki, ruraykuna" = money (economy) and work/production.
+        "title_qu": "Kullkimanta ruraykunamantapash llamkana tantanakuy",
+        "gender": {Category.MEN: 6, Category.WOMEN: 13},
+        "sector": {
+            Category.ASSOCIATIVE: 8,
+            Category.PRIVATE: 2,
+            Category.NGO: 3,
+            Category.ACADEMIA: 1,
+            Category.PUBLIC_SECTOR: 5,
+        },
+    },
+    {
+        "slug": "taller-cocreacion-biofisico-2024",
+        "axis": Axis.BIOPHYSICAL,
+        "title_es": "Mesa de trabajo Biofísica",
+        # review: "Allpamama" = the natural environment (as in plan_data's "Allpamamata Kamana Ukku").
+        "title_qu": "Allpamamamanta llamkana tantanakuy",
+        "gender": {Category.MEN: 11, Category.WOMEN: 10},
+        "sector": {
+            Category.ASSOCIATIVE: 1,
+            Category.PRIVATE: 1,
+            Category.NGO: 1,
+            Category.ACADEMIA: 7,
+            Category.CIVIL_SOCIETY: 3,
+            Category.PUBLIC_SECTOR: 8,
+        },
+    },
+]
+
+
+@transaction.atomic
+def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
+    """The three co-creation workshops of the Pastaza plan, published, with their attendance.
+
+    1. Create or refresh each workshop, keyed by its slug.
+    2. Set its attendance to the plan's figures: update the categories it reports, delete any other.
+    3. Check that each workshop's totals by gender and by sector agree.
+    """
+    plan = plan or ActionPlan.objects.filter(slug=PLAN_SLUG).first()
+    meetings = []
+    for row in WORKSHOPS:
+        meeting = _upsert(
+            Meeting,
+            {"slug": row["slug"]},
+            {
+                "plan": plan,
+                "kind": Meeting.Kind.COCREATION_WORKSHOP,
+                "title_es": row["title_es"],
+                "title_qu": row["title_qu"],
+                "date": date(2024, 11, 21),
+                "end_date": date(2024, 11, 22),
+                "place_es": "Puyo",
+                "summary_es": SUMMARY_ES,
+                "summary_qu": SUMMARY_QU,
+                "axis": row["axis"],
+                "is_published": True,
+            },
+        )
+        wanted = {(GENDER, k): v for k, v in row["gender"].items()} | {(SECTOR, k): v for k, v in row["sector"].items()}
+        kept = [
+            _upsert(
+                MeetingAttendance, {"meeting": meeting, "dimension": dimension, "category": category}, {"count": count}
+            ).pk
+            for (dimension, category), count in wanted.items()
+        ]
+        meeting.attendance.exclude(pk__in=kept).delete()
+        meeting_attendance_check(meeting)
+        meetings.append(meeting)
+    return meetings
+
+
+def _upsert(model, keys: dict, values: dict):
+    """update_or_create that leaves an unchanged row alone (no save, so no signal and no new `updated_at`)."""
+    row, created = model.objects.get_or_create(**keys, defaults=values)
+    if not created:
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(row, name, value)
+            row.save()
+    return row

@@ -1,0 +1,16 @@
+"""What feedback adds to pages of the apps below it (conecta.extensions): the commitment page's "Your opinion"
+section, with the approved comments, the evaluations' figures, and links to the forms (the page is cached whole,
+so the forms live on their own pages)."""
+
+from __future__ import annotations
+
+from conecta.extensions import Panel
+
+from . import selectors
+
+
+def commitment_panel(request, commitment) -> Panel:
+    return Panel(
+        "feedback/includes/_commitment_panel.html",
+        {"commitment": commitment, "participation": selectors.commitment_participation(commitment=commitment)},
+    )

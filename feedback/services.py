@@ -1,0 +1,599 @@
+"""Everything that changes citizen participation: what citizens send, what moderators and planners decide, the
+e-mails, anonymisation. Views, admin actions, commands and tasks call these."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from commitments.models import Canton, Commitment, Parish
+from commitments.roles import PLANNER
+from conecta.cache import bump_generation
+
+from .models import (
+    TRACKING_ALPHABET,
+    TRACKING_PREFIX,
+    Comment,
+    DailyDigest,
+    Evaluation,
+    Language,
+    Moderation,
+    Suggestion,
+)
+from .protection import email_hash, phone_hash
+
+logger = logging.getLogger(__name__)
+
+# Attempts at a fresh tracking code when the random one is taken (1 in 887 million per existing code).
+CODE_ATTEMPTS = 5
+
+
+# Tracking codes.
+
+
+def tracking_code_new() -> str:
+    """PZ-XXXX-XX, six characters of an alphabet without 0/O and 1/I/L."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
+    return f"{TRACKING_PREFIX}-{chars[:4]}-{chars[4:]}"
+
+
+_NOT_CODE = re.compile(r"[^A-Z0-9]")
+
+
+def tracking_code_normalise(raw: str | None) -> str | None:
+    """The code as stored, from what a person typed ("pz 7k3m q9", "7K3MQ9", "PZ-7K3M-Q9 "); None when it
+    cannot be one of ours."""
+    compact = _NOT_CODE.sub("", (raw or "")[:40].upper())
+    if len(compact) == 8 and compact.startswith(TRACKING_PREFIX):
+        compact = compact[2:]
+    if len(compact) != 6 or any(ch not in TRACKING_ALPHABET for ch in compact):
+        return None
+    return f"{TRACKING_PREFIX}-{compact[:4]}-{compact[4:]}"
+
+
+# What citizens send.
+
+
+def _enqueue(task, *args) -> None:
+    """Queue a task; a broker that is down must not lose the citizen's submission (the sweep sends it later)."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may break the submission
+        logger.warning("Could not queue %s%r; the sweep will retry", task.name, args, exc_info=True)
+
+
+def _save_once(model: type[models.Model], token: str | None, build: Callable[[], models.Model]):
+    """Save the row `build()` makes, once per form token: (row, True), or (the row that token already made,
+    False) for a double click, a reload or a replay. A clash of tracking codes builds the row again."""
+    if token:
+        existing = model.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+    for attempt in range(CODE_ATTEMPTS):
+        row = build()
+        try:
+            with transaction.atomic():
+                row.save()
+            return row, True
+        except IntegrityError:
+            # Two sends of one form at the same instant: the other one stored it.
+            existing = model.objects.filter(submission_token=token).first() if token else None
+            if existing is not None:
+                return existing, False
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _language_of(code: str | None) -> str:
+    return code if code in Language.values else Language.SPANISH
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a form, as far as the portal keeps it."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    ip_hash: str = ""
+    language: str = Language.SPANISH
+
+
+@transaction.atomic
+def suggestion_submit(
+    *,
+    kind: str,
+    text: str,
+    sender: Sender,
+    token: str,
+    commitment: Commitment | None = None,
+    canton: Canton | None = None,
+    parish: Parish | None = None,
+) -> tuple[Suggestion, bool]:
+    """Store a suggestion, complaint or question from the web form, once per form token; e-mail the tracking
+    code after commit when an address was given. Returns (suggestion, whether this call stored it)."""
+    now = timezone.now()
+    if parish is not None and canton is None:
+        canton = parish.canton
+
+    def build() -> Suggestion:
+        return Suggestion(
+            tracking_code=tracking_code_new(),
+            kind=kind,
+            text=text,
+            commitment=commitment,
+            canton=canton,
+            parish=parish,
+            name=sender.name,
+            email=sender.email,
+            email_hash=email_hash(sender.email),
+            phone=sender.phone,
+            phone_hash=phone_hash(sender.phone),
+            ip_hash=sender.ip_hash,
+            language=_language_of(sender.language),
+            consent_at=now,
+            channel=Suggestion.Channel.WEB,
+            received_on=timezone.localdate(now),
+            status_changed_at=now,
+            submission_token=token,
+        )
+
+    suggestion, created = _save_once(Suggestion, token, build)
+    if created and suggestion.email:
+        from .tasks import send_suggestion_confirmation_task
+
+        transaction.on_commit(lambda: _enqueue(send_suggestion_confirmation_task, suggestion.pk))
+    return suggestion, created
+
+
+def suggestion_save_offline(*, suggestion: Suggestion, by) -> Suggestion:
+    """Save feedback staff gathered through a traditional channel (assembly, box, WhatsApp, phone, office):
+    it gets a tracking code to hand back, and needs no moderation (staff entered it)."""
+    now = timezone.now()
+    suggestion.email_hash = email_hash(suggestion.email)
+    suggestion.phone_hash = phone_hash(suggestion.phone)
+    suggestion.entered_by = by if getattr(by, "pk", None) else None
+    suggestion.moderation = Moderation.APPROVED
+    suggestion.moderated_at = now
+    suggestion.moderated_by = suggestion.entered_by
+    suggestion.status_changed_at = now
+    if suggestion.parish_id and not suggestion.canton_id:
+        suggestion.canton_id = suggestion.parish.canton_id
+    for attempt in range(CODE_ATTEMPTS):
+        suggestion.tracking_code = tracking_code_new()
+        try:
+            with transaction.atomic():
+                suggestion.save()
+            break
+        except IntegrityError:
+            suggestion.pk = None
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+    return suggestion
+
+
+@transaction.atomic
+def comment_submit(*, commitment: Commitment, text: str, sender: Sender, token: str) -> tuple[Comment, bool]:
+    """Store a comment on a commitment, pending moderation, once per form token."""
+    now = timezone.now()
+
+    def build() -> Comment:
+        return Comment(
+            commitment=commitment,
+            text=text,
+            name=sender.name,
+            email=sender.email,
+            email_hash=email_hash(sender.email),
+            ip_hash=sender.ip_hash,
+            language=_language_of(sender.language),
+            consent_at=now,
+            submission_token=token,
+        )
+
+    return _save_once(Comment, token, build)
+
+
+@transaction.atomic
+def evaluation_submit(
+    *, commitment: Commitment, score: int, comment: str, sender: Sender, token: str
+) -> tuple[Evaluation, bool]:
+    """Store an evaluation once per form token. The score counts at once; a comment waits for moderation (an
+    evaluation without one has nothing to moderate and is approved as it is stored)."""
+    now = timezone.now()
+
+    def build() -> Evaluation:
+        return Evaluation(
+            commitment=commitment,
+            score=score,
+            comment=comment,
+            ip_hash=sender.ip_hash,
+            language=_language_of(sender.language),
+            moderation=Moderation.PENDING if comment else Moderation.APPROVED,
+            moderated_at=None if comment else now,
+            submission_token=token,
+        )
+
+    return _save_once(Evaluation, token, build)
+
+
+# Moderation and answers.
+
+
+class ReasonRequired(ValueError):
+    pass
+
+
+def contributions_moderate(*, queryset: models.QuerySet, decision: str, by, reason: str = "") -> int:
+    """Approve, reject or hide the rows of `queryset` (suggestions, comments or evaluations); rejecting and
+    hiding need a reason. A rejected suggestion is closed; an approved one that was only received goes under
+    review. Returns how many rows changed."""
+    reason = (reason or "").strip()
+    if decision in (Moderation.REJECTED, Moderation.HIDDEN) and not reason:
+        raise ReasonRequired(_("Give a reason for rejecting or hiding."))
+    if decision not in Moderation.values or decision == Moderation.PENDING:
+        raise ValueError(f"unknown decision {decision!r}")
+    now = timezone.now()
+    user = by if getattr(by, "pk", None) else None
+    values = {
+        "moderation": decision,
+        "moderated_at": now,
+        "moderated_by": user,
+        "moderation_reason": "" if decision == Moderation.APPROVED else reason,
+        "updated_at": now,
+    }
+    with transaction.atomic():
+        rows = queryset.model.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        changed = rows.update(**values)
+        if queryset.model is Suggestion:
+            if decision == Moderation.APPROVED:
+                rows.filter(status=Suggestion.Status.RECEIVED).update(
+                    status=Suggestion.Status.UNDER_REVIEW, status_changed_at=now
+                )
+            elif decision == Moderation.REJECTED:
+                rows.exclude(status=Suggestion.Status.CLOSED).update(
+                    status=Suggestion.Status.CLOSED, status_changed_at=now, closed_at=now, is_public=False
+                )
+            else:
+                rows.update(is_public=False)
+        # Approved comments appear, hidden ones disappear: every cached public page goes.
+        transaction.on_commit(bump_generation)
+    return changed
+
+
+def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | None, by) -> Suggestion:
+    """After staff save a suggestion in the admin: date its status changes, record who answered, and queue the
+    one e-mail that tells the person it was answered."""
+    now = timezone.now()
+    user = by if getattr(by, "pk", None) else None
+    fields = _rehash_contact(suggestion)
+    if previous is None or previous.status != suggestion.status:
+        suggestion.status_changed_at = now
+        fields.append("status_changed_at")
+    answered = suggestion.status in (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED) and bool(
+        (suggestion.answer_es or "").strip()
+    )
+    if answered and suggestion.answered_at is None:
+        suggestion.answered_at, suggestion.answered_by = now, user
+        fields += ["answered_at", "answered_by"]
+    if suggestion.status == Suggestion.Status.CLOSED and suggestion.closed_at is None:
+        suggestion.closed_at = now
+        fields.append("closed_at")
+    if suggestion.moderation == Moderation.PENDING and suggestion.status != Suggestion.Status.RECEIVED:
+        # A planner working on it has accepted it as genuine.
+        suggestion.moderation, suggestion.moderated_at, suggestion.moderated_by = Moderation.APPROVED, now, user
+        fields += ["moderation", "moderated_at", "moderated_by"]
+    if fields:
+        suggestion.save(update_fields=fields)
+    if answered and suggestion.email and suggestion.answer_notified_at is None:
+        from .tasks import notify_suggestion_answered_task
+
+        transaction.on_commit(lambda: _enqueue(notify_suggestion_answered_task, suggestion.pk))
+    return suggestion
+
+
+def comment_staff_saved(*, comment: Comment, previous: Comment | None, by) -> Comment:
+    """After staff save a comment: date and sign its official response when it was written or changed."""
+    fields = _rehash_contact(comment)
+    old = (previous.response_es or "", previous.response_qu or "") if previous else ("", "")
+    new = (comment.response_es or "", comment.response_qu or "")
+    if any(new) and new != old:
+        comment.response_at = timezone.now()
+        comment.response_by = by if getattr(by, "pk", None) else None
+        fields += ["response_at", "response_by"]
+    if fields:
+        comment.save(update_fields=fields)
+    return comment
+
+
+def _rehash_contact(item) -> list[str]:
+    """Keep the keyed hashes in step with a contact staff corrected (the right to rectification); the names of
+    the fields that changed."""
+    changed = []
+    for name, hasher in (("email", email_hash), ("phone", phone_hash)):
+        if hasattr(item, f"{name}_hash"):
+            key = hasher(getattr(item, name))
+            if key != getattr(item, f"{name}_hash"):
+                setattr(item, f"{name}_hash", key)
+                changed.append(f"{name}_hash")
+    return changed
+
+
+# E-mails to citizens and planners.
+
+
+def _claim(model, pk: int, field: str) -> datetime | None:
+    """Claim a one-off piece of work on a row: the time claimed, or None when another run already did."""
+    now = timezone.now()
+    claimed = model.objects.filter(pk=pk, **{field: None}).update(**{field: now})
+    return now if claimed == 1 else None
+
+
+def _release(model, pk: int, field: str, claimed_at: datetime) -> None:
+    """Undo a claim whose work failed, so that the task's retry can do it."""
+    model.objects.filter(pk=pk, **{field: claimed_at}).update(**{field: None})
+
+
+def _site_url(name: str, **kwargs) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
+
+
+def _send_once(pk: int, field: str, *, template: str, subject: Callable[[Suggestion], str]) -> bool:
+    claimed_at = _claim(Suggestion, pk, field)
+    if claimed_at is None:
+        return False
+    suggestion = Suggestion.objects.get(pk=pk)
+    if not suggestion.email:  # anonymised in between
+        return False
+    language = suggestion.language if suggestion.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            context = {
+                "suggestion": suggestion,
+                "tracking_url": _site_url("feedback:track") + f"?codigo={suggestion.tracking_code}",
+                "privacy_url": _site_url("privacy"),
+            }
+            send_mail(
+                subject(suggestion),
+                render_to_string(template, context),
+                settings.DEFAULT_FROM_EMAIL,
+                [suggestion.email],
+            )
+    except Exception:
+        _release(Suggestion, pk, field, claimed_at)
+        raise
+    return True
+
+
+def suggestion_send_confirmation(*, suggestion_id: int) -> bool:
+    """E-mail the person their tracking code, once (claimed on `confirmation_sent_at`)."""
+    return _send_once(
+        suggestion_id,
+        "confirmation_sent_at",
+        template="feedback/email/suggestion_received.txt",
+        subject=lambda s: _("We received your message: %(code)s") % {"code": s.tracking_code},
+    )
+
+
+def suggestion_notify_answered(*, suggestion_id: int) -> bool:
+    """E-mail the person that their message was answered, once ever (claimed on `answer_notified_at`)."""
+    if (
+        not Suggestion.objects.filter(
+            pk=suggestion_id, status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED]
+        )
+        .exclude(Q(answer_es="") | Q(answer_es__isnull=True))
+        .exists()
+    ):
+        return False
+    return _send_once(
+        suggestion_id,
+        "answer_notified_at",
+        template="feedback/email/suggestion_answered.txt",
+        subject=lambda s: _("Your message %(code)s has been answered") % {"code": s.tracking_code},
+    )
+
+
+def suggestions_notify_pending(*, older_than_minutes: int = 5) -> int:
+    """The sweep: e-mails that could not be queued when their suggestion was stored or answered (broker down)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    with_email = Suggestion.objects.exclude(email="")
+    unconfirmed = with_email.filter(confirmation_sent_at=None, channel=Suggestion.Channel.WEB, created_at__lte=cutoff)
+    unnotified = with_email.filter(answer_notified_at=None, answered_at__lte=cutoff)
+    sent = 0
+    for pk in list(unconfirmed.values_list("pk", flat=True)[:200]):
+        sent += suggestion_send_confirmation(suggestion_id=pk)
+    for pk in list(unnotified.values_list("pk", flat=True)[:200]):
+        sent += suggestion_notify_answered(suggestion_id=pk)
+    return sent
+
+
+def digest_send(*, day: date | None = None) -> bool:
+    """The planners' daily digest: what citizens sent since the last digest and what awaits moderation. Once a
+    day: the day's row is created, then claimed on `sent_at`. Returns whether this call sent it."""
+    day = day or timezone.localdate()
+    DailyDigest.objects.get_or_create(day=day)
+    digest = DailyDigest.objects.get(day=day)
+    claimed_at = _claim(DailyDigest, digest.pk, "sent_at")
+    if claimed_at is None:
+        return False
+    previous = DailyDigest.objects.filter(day__lt=day).exclude(sent_at=None).order_by("-day").first()
+    since = previous.sent_at if previous else claimed_at - timedelta(days=1)
+    new = {
+        "suggestions": list(
+            Suggestion.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
+            .select_related("commitment")
+            .order_by("created_at")[:100]
+        ),
+        "comments": list(
+            Comment.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
+            .select_related("commitment")
+            .order_by("created_at")[:100]
+        ),
+        "evaluations": list(
+            Evaluation.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
+            .select_related("commitment")
+            .order_by("created_at")[:100]
+        ),
+    }
+    counts = {
+        "suggestions": Suggestion.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
+        "comments": Comment.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
+        "evaluations": Evaluation.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
+    }
+    pending = {
+        "suggestions": Suggestion.objects.pending().count(),
+        "comments": Comment.objects.pending().count(),
+        "evaluations": Evaluation.objects.pending().count(),
+    }
+    total = sum(counts.values())
+    DailyDigest.objects.filter(pk=digest.pk).update(items=total)
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=PLANNER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not total or not recipients:
+        return False
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Citizen participation: %(count)s new since yesterday") % {"count": total}
+            body = render_to_string(
+                "feedback/email/digest.txt",
+                {
+                    "day": day,
+                    "since": since,
+                    "new": new,
+                    "counts": counts,
+                    "pending": pending,
+                    "admin_url": settings.SITE_URL.rstrip("/") + reverse("admin:app_list", args=["feedback"]),
+                },
+            )
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        _release(DailyDigest, digest.pk, "sent_at", claimed_at)
+        raise
+    return True
+
+
+# Personal data.
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    suggestions: int = 0
+    comments: int = 0
+    evaluations: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.suggestions + self.comments + self.evaluations
+
+
+@dataclass(frozen=True)
+class AnonymiseTargets:
+    """The rows an anonymisation will wipe: their primary keys per model."""
+
+    suggestions: frozenset = frozenset()
+    comments: frozenset = frozenset()
+    evaluations: frozenset = frozenset()
+
+    @property
+    def counts(self) -> Anonymised:
+        return Anonymised(len(self.suggestions), len(self.comments), len(self.evaluations))
+
+
+def anonymise_targets(
+    *,
+    suggestions: models.QuerySet | None = None,
+    comments: models.QuerySet | None = None,
+    evaluations: models.QuerySet | None = None,
+    same_contact: bool = True,
+) -> AnonymiseTargets:
+    """These items and, with `same_contact`, every suggestion and comment left with the same e-mail address or
+    phone number (their keyed hashes)."""
+    suggestions = suggestions if suggestions is not None else Suggestion.objects.none()
+    comments = comments if comments is not None else Comment.objects.none()
+    evaluations = evaluations if evaluations is not None else Evaluation.objects.none()
+    s_ids = set(suggestions.values_list("pk", flat=True))
+    c_ids = set(comments.values_list("pk", flat=True))
+    if same_contact:
+        keys = set()
+        for email_key, phone_key in Suggestion.objects.filter(pk__in=s_ids).values_list("email_hash", "phone_hash"):
+            keys |= {email_key, phone_key}
+        keys |= set(Comment.objects.filter(pk__in=c_ids).values_list("email_hash", flat=True))
+        keys.discard("")
+        if keys:
+            s_ids |= set(
+                Suggestion.objects.filter(Q(email_hash__in=keys) | Q(phone_hash__in=keys)).values_list("pk", flat=True)
+            )
+            c_ids |= set(Comment.objects.filter(email_hash__in=keys).values_list("pk", flat=True))
+    return AnonymiseTargets(
+        suggestions=frozenset(s_ids),
+        comments=frozenset(c_ids),
+        evaluations=frozenset(evaluations.values_list("pk", flat=True)),
+    )
+
+
+@transaction.atomic
+def contacts_anonymise(
+    *,
+    suggestions: models.QuerySet | None = None,
+    comments: models.QuerySet | None = None,
+    evaluations: models.QuerySet | None = None,
+    same_contact: bool = True,
+) -> Anonymised:
+    """Wipe the personal data of these items and, with `same_contact`, of every other item from the same
+    contacts, keeping their texts, scores and dates so that every figure stays the same.
+
+    1. Find the rows (anonymise_targets).
+    2. Wipe name, e-mail, phone, their keyed hashes and the network-address hash; record when.
+    3. Drop the cached public pages (a comment's name was public).
+    """
+    targets = anonymise_targets(
+        suggestions=suggestions, comments=comments, evaluations=evaluations, same_contact=same_contact
+    )
+    now = timezone.now()
+    wiped = {"name": "", "email": "", "email_hash": "", "ip_hash": "", "anonymised_at": now, "updated_at": now}
+    done = Anonymised(
+        suggestions=Suggestion.objects.filter(pk__in=targets.suggestions).update(**wiped, phone="", phone_hash=""),
+        comments=Comment.objects.filter(pk__in=targets.comments).update(**wiped),
+        evaluations=Evaluation.objects.filter(pk__in=targets.evaluations).update(
+            ip_hash="", anonymised_at=now, updated_at=now
+        ),
+    )
+    transaction.on_commit(bump_generation)
+    return done
+
+
+def anonymise_expired(*, now: datetime | None = None) -> Anonymised:
+    """Anonymise what has been kept long enough (settings.PARTICIPATION_RETENTION_MONTHS, 24 by default, after
+    the item was settled): a suggestion once closed, or answered and never closed; a comment or an evaluation
+    once moderated. Items still waiting keep their contact: someone has yet to answer them."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=round(settings.PARTICIPATION_RETENTION_MONTHS * 365.25 / 12))
+    fresh = Q(anonymised_at__isnull=True)
+    return contacts_anonymise(
+        suggestions=Suggestion.objects.filter(fresh).filter(
+            Q(closed_at__lte=cutoff) | Q(closed_at__isnull=True, answered_at__lte=cutoff)
+        ),
+        comments=Comment.objects.filter(fresh, moderated_at__lte=cutoff),
+        evaluations=Evaluation.objects.filter(fresh, moderated_at__lte=cutoff),
+        # Each item is kept for its own time: a newer one from the same person keeps its contact until then.
+        same_contact=False,
+    )

@@ -1,0 +1,522 @@
+"""Progress reports of the action plan (quarterly and annual) and the independent monitor's documents.
+
+A `Report` holds a snapshot of the plan at its period's end (see reports.snapshot for the schema), texts written
+by staff in Spanish and Kichwa (reports/translation.py) and, once published, two PDFs (`ReportFile`). Publishing
+freezes it: `Report.save()` and `ReportQuerySet.update()` refuse any change to a published report's frozen fields,
+and a mistake is fixed by publishing a correction (a new version that supersedes the old one).
+
+The monitor (Fundación Ciudadanía y Desarrollo, group "Monitor (FCD)") keeps its own records: `MonitorDocument`
+(audit and evaluation reports, PDF) and `MonitorAssessment` (its reading of a commitment on the IRM scale).
+Government staff cannot edit them; they may answer with a `GovernmentReply`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import ActionPlan, Commitment, IrmLevel
+
+from .periods import ANNUAL, QUARTERLY, Period
+
+FILE_PREFIX = "conecta-pastaza-informe"
+
+
+@deconstructible
+class ReportStorage(FileSystemStorage):
+    """Files under settings.REPORTS_ROOT, outside MEDIA_ROOT: the public site serves them only through the
+    reports views, which refuse drafts and unpublished monitor documents. The root is read on each use, so
+    tests can point it elsewhere with the settings fixture."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.REPORTS_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        return None  # no public URL: the reports views serve these files (the admin links to its own view)
+
+
+report_storage = ReportStorage()
+
+
+class ReportFrozenError(Exception):
+    """Raised when something tries to change what a published report froze."""
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Report.Status.PUBLISHED)
+
+    def drafts(self):
+        return self.exclude(status=Report.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by("-period_ends_on", "period_starts_on", "-version")
+
+    def update(self, **kwargs):
+        # The service-level guard for bulk writes: a published report's frozen fields stay as they are.
+        frozen = Report.FROZEN_FIELDS.intersection(kwargs)
+        if frozen and self.filter(status=Report.Status.PUBLISHED).exists():
+            raise ReportFrozenError(f"published reports are frozen: cannot update {sorted(frozen)}")
+        return super().update(**kwargs)
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        QUARTERLY = QUARTERLY, _("Quarterly")
+        ANNUAL = ANNUAL, _("Annual")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+
+    class RenderState(models.TextChoices):
+        NOT_RENDERED = "not_rendered", _("Not rendered")
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(ActionPlan, models.PROTECT, related_name="reports", verbose_name=_("action plan"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("period"), max_length=7, help_text=_("2025-Q3 for a quarter, 2025 for a year."))
+    period_starts_on = models.DateField(_("period starts on"))
+    period_ends_on = models.DateField(_("period ends on"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    slug = models.SlugField(_("slug"), max_length=40)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("The overall summary of the period."))
+    correction_note = models.TextField(
+        _("what this version corrects"), blank=True, help_text=_("Only for a correction: what changed and why.")
+    )
+    snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+    snapshot_taken_at = models.DateTimeField(_("snapshot taken at"), null=True, blank=True, editable=False)
+    # Copied from the snapshot (totals.has_example_data) so that lists can say so without reading the snapshot.
+    has_example_data = models.BooleanField(_("example data"), default=False, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    supersedes = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects version"),
+        editable=False,
+    )
+    superseded_at = models.DateTimeField(_("superseded on"), null=True, blank=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to review by"),
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("sent to review on"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+        editable=False,
+    )
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+        editable=False,
+    )
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+
+    render_state = models.CharField(
+        _("PDF rendering"),
+        max_length=12,
+        choices=RenderState.choices,
+        default=RenderState.NOT_RENDERED,
+        editable=False,
+    )
+    render_error = models.TextField(_("rendering error"), blank=True, editable=False)
+    # The Celery task id that claimed the rendering: a re-delivery of the same message may take over its claim.
+    render_task_id = models.CharField(max_length=64, blank=True, editable=False)
+    render_queued_at = models.DateTimeField(_("rendering queued at"), null=True, blank=True, editable=False)
+    render_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True, editable=False)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True, editable=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    # What publishing freezes. The rendering state, the superseded mark and who did what may still change.
+    FROZEN_FIELDS = frozenset(
+        {
+            "plan",
+            "plan_id",
+            "kind",
+            "period",
+            "period_starts_on",
+            "period_ends_on",
+            "version",
+            "slug",
+            "snapshot",
+            "snapshot_taken_at",
+            "has_example_data",
+            "status",
+            "supersedes",
+            "supersedes_id",
+            "published_at",
+        }
+        | {f"{name}_{code}" for name in ("summary", "correction_note") for code in ("es", "qu")}
+        | {"summary", "correction_note"}
+    )
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-period_ends_on", "period_starts_on", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="report_unique_slug_per_plan"),
+            models.UniqueConstraint(fields=["plan", "period", "version"], name="report_unique_version"),
+            models.UniqueConstraint(
+                fields=["plan", "period"], condition=~Q(status="published"), name="report_one_open_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="report_version_gte_1"),
+            models.CheckConstraint(
+                condition=Q(period_ends_on__gte=F("period_starts_on")), name="report_period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="published", published_at__isnull=False)
+                | (~Q(status="published") & Q(published_at__isnull=True)),
+                name="report_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.period_obj.label()} · v{self.version}"
+        return f"{label} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.has_example_data = bool((self.snapshot or {}).get("totals", {}).get("has_example_data"))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "snapshot" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "has_example_data"}
+        self._refuse_frozen_changes(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", kwargs={"slug": self.slug})
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.kind == self.Kind.ANNUAL:
+            return gettext("Annual progress report %(period)s") % {"period": self.period_obj.label()}
+        return gettext("Quarterly progress report %(period)s") % {"period": self.period_obj.label()}
+
+    def file_stem(self, *, draft: bool | None = None) -> str:
+        """conecta-pastaza-informe-2025-T3 (+ -v2 for a correction, + -borrador for a draft's preview)."""
+        stem = f"{FILE_PREFIX}-{self.period_obj.file_label}"
+        if self.version > 1:
+            stem += f"-v{self.version}"
+        if (not self.is_published) if draft is None else draft:
+            stem += "-borrador"
+        return stem
+
+    def download_name(self, language: str) -> str:
+        return f"{self.file_stem()}-{language}.pdf"
+
+    def data_name(self, extension: str) -> str:
+        return f"{self.file_stem()}.{extension}"
+
+    @property
+    def json_name(self) -> str:
+        return self.data_name("json")
+
+    @property
+    def csv_name(self) -> str:
+        return self.data_name("csv")
+
+    def _refuse_frozen_changes(self, update_fields) -> None:
+        if self.pk is None or self._state.adding:
+            return
+        names = [f.attname for f in self._meta.concrete_fields if f.name in self.FROZEN_FIELDS]
+        if update_fields is not None:
+            names = [n for n in names if n in update_fields or n.removesuffix("_id") in update_fields]
+        if not names:
+            return
+        stored = Report.objects.filter(pk=self.pk).values("status", *names).first()
+        if stored is None or stored["status"] != self.Status.PUBLISHED:
+            return
+        changed = sorted(n for n in names if stored[n] != getattr(self, n))
+        if changed:
+            raise ReportFrozenError(f"report {self.pk} is published and frozen: cannot change {changed}")
+
+
+class ReportNarrative(models.Model):
+    """What happened to one commitment in the period, in the words of the staff who implement it.
+
+    Keyed by the commitment's code, as the snapshot is: the narrative belongs to the report, not to the
+    commitment's current row. Implementers write those of the commitments their institution leads."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="narratives", verbose_name=_("report"))
+    commitment_code = models.CharField(_("commitment"), max_length=12)
+    text = models.TextField(_("narrative"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commitment narrative")
+        verbose_name_plural = _("commitment narratives")
+        ordering = ["report", "commitment_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "commitment_code"], name="narrative_unique_per_commitment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_code} · {self.report}"
+
+    def save(self, *args, **kwargs):
+        if self.report_id and Report.objects.filter(pk=self.report_id, status=Report.Status.PUBLISHED).exists():
+            raise ReportFrozenError("the report is published: its narratives are frozen")
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_delete, sender=Report, dispatch_uid="reports-guard-published-report")
+def _guard_published_report(sender, instance, **kwargs):
+    if Report.objects.filter(pk=instance.pk, status=Report.Status.PUBLISHED).exists():
+        raise ReportFrozenError("a published report cannot be deleted; publish a correction instead")
+
+
+@receiver(pre_delete, sender=ReportNarrative, dispatch_uid="reports-guard-published-narrative")
+def _guard_published_narrative(sender, instance, **kwargs):
+    if Report.objects.filter(pk=instance.report_id, status=Report.Status.PUBLISHED).exists():
+        raise ReportFrozenError("the report is published: its narratives are frozen")
+
+
+def _report_file_path(instance: ReportFile, filename: str) -> str:
+    return f"{instance.report.plan.slug}/{instance.report.slug}/{filename}"
+
+
+class ReportFile(models.Model):
+    """One rendered PDF of a report, in one language, with what lets anyone check the copy they hold."""
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="files", verbose_name=_("report"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    file = models.FileField(_("file"), storage=report_storage, upload_to=_report_file_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    pages = models.PositiveIntegerField(_("pages"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendered at"))
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        ordering = ["report", "language"]
+        constraints = [models.UniqueConstraint(fields=["report", "language"], name="report_file_one_per_language")]
+
+    def __str__(self) -> str:
+        return os.path.basename(self.file.name)
+
+    @property
+    def download_name(self) -> str:
+        return self.report.download_name(self.language)
+
+
+@receiver(post_delete, sender=ReportFile, dispatch_uid="reports-file-remove")
+def _remove_report_file(sender, instance, **kwargs):
+    """A draft's preview goes with its row (a published report's rows are never deleted)."""
+    if instance.file:
+        instance.file.storage.delete(instance.file.name)
+
+
+# The independent monitor's records.
+
+
+def validate_pdf_upload(file) -> None:
+    """A real PDF, no larger than settings.REPORTS_UPLOAD_MAX_BYTES: it starts with %PDF- and pypdf can read it."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    limit = settings.REPORTS_UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            code="too_large",
+            params={"size": round(file.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+        )
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(
+            _("The file is not a PDF: a PDF file starts with “%%PDF-”. Export the document as PDF and try again."),
+            code="not_pdf",
+        )
+    try:
+        pages = len(PdfReader(file).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ValidationError(
+            _("The file starts like a PDF but cannot be read (it may be damaged or incomplete)."), code="bad_pdf"
+        ) from exc
+    finally:
+        file.seek(0)
+    if pages < 1:
+        raise ValidationError(_("The PDF has no pages."), code="bad_pdf")
+
+
+class MonitorDocument(models.Model):
+    """An audit or evaluation report the monitor (FCD) publishes about the plan."""
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", _("Audit")
+        EVALUATION = "evaluation", _("Evaluation")
+        OTHER = "other", _("Other monitoring report")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    covers = models.CharField(
+        _("period covered"), max_length=100, blank=True, help_text=_("For example: 2025, or Q3 2025.")
+    )
+    file = models.FileField(
+        _("PDF file"), storage=report_storage, upload_to="fcd/%Y/", max_length=300, validators=[validate_pdf_upload]
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitoring report (FCD)")
+        verbose_name_plural = _("monitoring reports (FCD)")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file and (not self.sha256 or not getattr(self.file, "_committed", True)):
+            digest = hashlib.sha256()
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.sha256, self.size = digest.hexdigest(), self.file.size
+            self.file.seek(0)
+        super().save(*args, **kwargs)
+
+    @property
+    def download_name(self) -> str:
+        return f"fcd-{self.kind}-{self.pk}.pdf"
+
+
+class MonitorAssessment(models.Model):
+    """The monitor's reading of one commitment on the IRM completion scale, with its reasons."""
+
+    commitment = models.ForeignKey(
+        Commitment, models.PROTECT, related_name="monitor_assessments", verbose_name=_("commitment")
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    level = models.CharField(_("IRM completion level"), max_length=20, choices=IrmLevel.choices)
+    text = models.TextField(_("assessment"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitor's assessment (FCD)")
+        verbose_name_plural = _("monitor's assessments (FCD)")
+        ordering = ["commitment__code", "-assessed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} · {self.assessed_on:%Y-%m-%d} · {self.get_level_display()}"
+
+
+class GovernmentReply(models.Model):
+    """The government's published answer to a monitor's assessment or document, shown beside it."""
+
+    assessment = models.ForeignKey(
+        MonitorAssessment,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("assessment"),
+    )
+    document = models.ForeignKey(
+        MonitorDocument, models.PROTECT, null=True, blank=True, related_name="replies", verbose_name=_("document")
+    )
+    text = models.TextField(_("reply"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("government reply")
+        verbose_name_plural = _("government replies")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(assessment__isnull=False) & Q(document__isnull=True))
+                | (Q(assessment__isnull=True) & Q(document__isnull=False)),
+                name="reply_has_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Reply')} · {self.assessment or self.document}"
+
+    def clean(self):
+        if bool(self.assessment_id) == bool(self.document_id):
+            raise ValidationError(_("A reply answers either one assessment or one document."))

@@ -1,0 +1,473 @@
+"""Everything that changes reports and the monitor's records. Views, admin, commands and tasks call these.
+
+The workflow of a report: draft -> in review -> approved -> published (frozen). Planners (group
+"Planificación") move it along; the one who approves is not the one who sent it to review. Implementers write
+the narratives of the commitments their institution leads, while the report is a draft. A published report is
+never edited: `report_start_correction` makes the next version, which supersedes it once published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commitments import roles
+from commitments.models import ActionPlan, Commitment
+from commitments.selectors import plan_current
+from conecta.cache import bump_generation
+
+from .models import (
+    GovernmentReply,
+    MonitorAssessment,
+    MonitorDocument,
+    Report,
+    ReportFile,
+    ReportFrozenError,
+    ReportNarrative,
+    report_storage,
+)
+from .periods import Period, periods_ended
+from .snapshot import snapshot_build
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+RenderState = Report.RenderState
+Status = Report.Status
+
+
+class ReportActionRefused(Exception):
+    """A workflow step that cannot happen now; the message says why, in the active language."""
+
+
+# Who may do what.
+
+
+def _require_planner(user) -> None:
+    if user is None or not roles.is_planner(user):
+        raise PermissionDenied(_("Only the Planning Directorate may do this."))
+
+
+def _require_monitor(user) -> None:
+    # The monitor's records are its own: not even a superuser of the government's admin writes them.
+    if user is None or not roles.in_group(user, roles.MONITOR):
+        raise PermissionDenied(_("Only the independent monitor (FCD) may change its records."))
+
+
+def report_require_draft(report: Report) -> None:
+    if report.is_published:
+        raise ReportFrozenError("the report is published and frozen")
+    if report.status != Status.DRAFT:
+        raise ReportActionRefused(_("The report is in review: return it to draft to change it."))
+
+
+def narrative_codes_for(user) -> set[str] | None:
+    """The commitment codes whose narratives `user` may write: None means every one, an empty set none."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if roles.is_planner(user):
+        return None
+    if roles.in_group(user, roles.MONITOR) or not roles.in_group(user, roles.IMPLEMENTER):
+        return set()
+    scope = roles.scoped_institution(user)
+    if not scope:
+        return set()
+    return set(Commitment.objects.led_by(scope).values_list("code", flat=True))
+
+
+def can_write_narrative(user, code: str) -> bool:
+    codes = narrative_codes_for(user)
+    return codes is None or code in codes
+
+
+# Drafts and snapshots.
+
+
+def _slug_for(period: Period, version: int) -> str:
+    slug = period.file_label.lower()
+    return slug if version == 1 else f"{slug}-v{version}"
+
+
+def _narratives_ensure(report: Report) -> None:
+    """One (empty) narrative per commitment of the snapshot, so implementers only fill them in."""
+    codes = [row["code"] for row in report.snapshot.get("commitments", [])]
+    have = set(report.narratives.values_list("commitment_code", flat=True))
+    ReportNarrative.objects.bulk_create(
+        [ReportNarrative(report=report, commitment_code=code) for code in codes if code not in have]
+    )
+
+
+def _report_create(*, plan: ActionPlan, period: Period, by=None, version: int = 1, supersedes=None) -> Report:
+    report = Report.objects.create(
+        plan=plan,
+        kind=period.kind,
+        period=period.key,
+        period_starts_on=period.starts_on,
+        period_ends_on=period.ends_on,
+        version=version,
+        slug=_slug_for(period, version),
+        snapshot=snapshot_build(plan=plan, period=period),
+        snapshot_taken_at=timezone.now(),
+        created_by=by,
+        supersedes=supersedes,
+    )
+    _narratives_ensure(report)
+    return report
+
+
+@transaction.atomic
+def report_draft_for_period(*, plan: ActionPlan, period: Period, by=None, correction: bool = False) -> Report:
+    """Create the draft of `period`, or refresh the snapshot of the one that exists (still a draft).
+
+    When the period is already published, only `correction=True` starts a new version (report_start_correction).
+    """
+    open_report = Report.objects.select_for_update().drafts().filter(plan=plan, period=period.key).first()
+    if open_report is not None:
+        return report_snapshot_refresh(report=open_report)
+    published = Report.objects.published().filter(plan=plan, period=period.key).order_by("-version").first()
+    if published is not None:
+        if not correction:
+            raise ReportActionRefused(
+                _("The report of %(period)s is already published (version %(version)s); start a correction.")
+                % {"period": period.key, "version": published.version}
+            )
+        return _correction_create(report=published, by=by)
+    return _report_create(plan=plan, period=period, by=by)
+
+
+def report_snapshot_refresh(*, report: Report) -> Report:
+    """Take the snapshot again from the plan as it stands now (a draft only)."""
+    report_require_draft(report)
+    report.snapshot = snapshot_build(plan=report.plan, period=report.period_obj)
+    report.snapshot_taken_at = timezone.now()
+    report.save(update_fields=["snapshot", "snapshot_taken_at"])
+    _narratives_ensure(report)
+    return report
+
+
+def period_drafts_create(*, today=None) -> list[Report]:
+    """The drafts of every period of the current plan that has ended and has no report yet (Celery beat)."""
+    plan = plan_current()
+    if plan is None:
+        return []
+    today = today or timezone.localdate()
+    existing = set(Report.objects.filter(plan=plan).values_list("period", flat=True))
+    created = []
+    for period in periods_ended(starts_on=plan.starts_on, ends_on=plan.ends_on, today=today):
+        if period.key not in existing:
+            with transaction.atomic():
+                created.append(_report_create(plan=plan, period=period))
+    return created
+
+
+# The workflow.
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by) -> Report:
+    """Send a draft to review."""
+    _require_planner(by)
+    report_require_draft(report)
+    if not (report.summary_es or "").strip():
+        raise ReportActionRefused(_("Write the summary (in Spanish at least) before sending the report to review."))
+    report.status, report.submitted_by, report.submitted_at = Status.IN_REVIEW, by, timezone.now()
+    report.approved_by = report.approved_at = None
+    report.save(update_fields=["status", "submitted_by", "submitted_at", "approved_by", "approved_at"])
+    return report
+
+
+@transaction.atomic
+def report_return_to_draft(*, report: Report, by) -> Report:
+    _require_planner(by)
+    if report.status not in (Status.IN_REVIEW, Status.APPROVED):
+        raise ReportActionRefused(_("Only a report in review or approved can go back to draft."))
+    report.status, report.approved_by, report.approved_at = Status.DRAFT, None, None
+    report.save(update_fields=["status", "approved_by", "approved_at"])
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: Report, by) -> Report:
+    """Approve a report in review: a second planner, not the one who sent it to review."""
+    _require_planner(by)
+    if report.status != Status.IN_REVIEW:
+        raise ReportActionRefused(_("Only a report in review can be approved."))
+    if report.submitted_by_id is not None and report.submitted_by_id == by.pk:
+        raise ReportActionRefused(_("You sent this report to review: another planner must approve it."))
+    report.status, report.approved_by, report.approved_at = Status.APPROVED, by, timezone.now()
+    report.save(update_fields=["status", "approved_by", "approved_at"])
+    return report
+
+
+@transaction.atomic
+def report_publish(*, report: Report, by) -> Report:
+    """Freeze the report, record who published it, mark the version it corrects as superseded, and queue its
+    PDFs (after the commit; if the broker is down the periodic sweep queues them later)."""
+    _require_planner(by)
+    if report.status != Status.APPROVED:
+        raise ReportActionRefused(_("Only an approved report can be published."))
+    return _publish(report=report, by=by)
+
+
+def _publish(*, report: Report, by) -> Report:
+    now = timezone.now()
+    report.status, report.published_by, report.published_at = Status.PUBLISHED, by, now
+    report.render_state, report.render_queued_at, report.render_error = RenderState.QUEUED, now, ""
+    report.save(
+        update_fields=[
+            "status",
+            "published_by",
+            "published_at",
+            "render_state",
+            "render_queued_at",
+            "render_error",
+        ]
+    )
+    if report.supersedes_id:
+        Report.objects.filter(pk=report.supersedes_id, superseded_at=None).update(superseded_at=now)
+    _enqueue_render_on_commit(report.pk)
+    return report
+
+
+@transaction.atomic
+def report_start_correction(*, report: Report, by) -> Report:
+    """A new draft version of a published report, with its snapshot and texts, to be corrected and published
+    in its place; the published version stays as it is, and downloadable."""
+    _require_planner(by)
+    return _correction_create(report=report, by=by)
+
+
+def _correction_create(*, report: Report, by) -> Report:
+    if not report.is_published:
+        raise ReportActionRefused(_("Only a published report can be corrected; edit the draft instead."))
+    if report.is_superseded or Report.objects.filter(supersedes=report).exists():
+        raise ReportActionRefused(_("This version already has a correction."))
+    if Report.objects.drafts().filter(plan=report.plan, period=report.period).exists():
+        raise ReportActionRefused(_("A draft of this period already exists."))
+    version = (
+        Report.objects.filter(plan=report.plan, period=report.period)
+        .order_by("-version")
+        .values_list("version", flat=True)[0]
+        + 1
+    )
+    texts = {f"{name}_{code}": getattr(report, f"{name}_{code}") for name in ("summary",) for code in LANGUAGES}
+    correction = Report.objects.create(
+        plan=report.plan,
+        kind=report.kind,
+        period=report.period,
+        period_starts_on=report.period_starts_on,
+        period_ends_on=report.period_ends_on,
+        version=version,
+        slug=_slug_for(report.period_obj, version),
+        snapshot=report.snapshot,
+        snapshot_taken_at=report.snapshot_taken_at,
+        created_by=by,
+        supersedes=report,
+        **texts,
+    )
+    ReportNarrative.objects.bulk_create(
+        [
+            ReportNarrative(
+                report=correction,
+                commitment_code=n.commitment_code,
+                **{f"text_{code}": getattr(n, f"text_{code}") for code in LANGUAGES},
+            )
+            for n in report.narratives.all()
+        ]
+    )
+    return correction
+
+
+def narrative_save(*, narrative: ReportNarrative, by) -> ReportNarrative:
+    """Save a commitment's narrative: a draft report's, by a planner or the implementer of that commitment."""
+    report = Report.objects.get(pk=narrative.report_id)
+    report_require_draft(report)
+    if not can_write_narrative(by, narrative.commitment_code):
+        raise PermissionDenied(_("You may write the narratives of your institution's commitments only."))
+    narrative.save()
+    return narrative
+
+
+# Rendering the PDFs.
+
+
+def _enqueue_render_on_commit(report_id: int) -> None:
+    transaction.on_commit(lambda: _enqueue_render(report_id))
+
+
+def _enqueue_render(report_id: int) -> None:
+    """Queue the render task; if the broker is down, log it: the report stays queued and the sweep retries."""
+    from .tasks import render_report_pdfs_task
+
+    try:
+        render_report_pdfs_task.delay(report_id)
+    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may undo the publication
+        logger.warning("Could not queue the PDFs of report %s; the sweep will retry", report_id, exc_info=True)
+
+
+def report_queue_render(*, report: Report, by=None) -> bool:
+    """Ask for the PDFs again (admin action). False when a rendering is already queued or under way."""
+    if by is not None:
+        _require_planner(by)
+    queued = (
+        Report.objects.filter(pk=report.pk)
+        .exclude(render_state__in=[RenderState.QUEUED, RenderState.RENDERING])
+        .update(render_state=RenderState.QUEUED, render_queued_at=timezone.now(), render_error="", render_task_id="")
+    )
+    if queued:
+        _enqueue_render_on_commit(report.pk)
+    return bool(queued)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _render_language(report: Report, language: str) -> ReportFile:
+    """Render one language into a temporary file beside its final place, then move it there (os.replace), so
+    no reader and no second run ever sees half a file."""
+    from .pdf import render_pdf
+
+    name = f"{report.plan.slug}/{report.slug}/{report.download_name(language)}"
+    target = Path(report_storage.path(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        pages = render_pdf(report, language, Path(temporary))
+        sha256, size = _sha256_of(Path(temporary)), os.path.getsize(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    old = ReportFile.objects.filter(report=report, language=language).values_list("file", flat=True).first()
+    row, _created = ReportFile.objects.update_or_create(
+        report=report,
+        language=language,
+        defaults={"file": name, "size": size, "pages": pages, "sha256": sha256, "rendered_at": timezone.now()},
+    )
+    if old and old != name:  # a draft's preview, replaced by the published file
+        report_storage.delete(old)
+    return row
+
+
+def report_render(*, report_id: int, task_id: str = "") -> str:
+    """Render the PDFs of a report in every language. Returns "ready", or "skipped" when another run owns the
+    rendering or it is not requested.
+
+    1. Claim: queued -> rendering, with a conditional update; a re-delivery of the same task (same id, after a
+       worker died mid-render) may take over its own claim.
+    2. Render each language inside translation.override, to a temporary file moved into place.
+    3. Mark it ready (only if this run still holds the claim) and drop the cached public pages.
+    """
+    task_id = task_id or f"direct-{uuid.uuid4()}"
+    claimed = (
+        Report.objects.filter(pk=report_id)
+        .filter(Q(render_state=RenderState.QUEUED) | Q(render_state=RenderState.RENDERING, render_task_id=task_id))
+        .update(render_state=RenderState.RENDERING, render_task_id=task_id, render_started_at=timezone.now())
+    )
+    if claimed != 1:
+        return "skipped"
+    report = Report.objects.select_related("plan").get(pk=report_id)
+    if settings.REPORTS_RENDER_DELAY:
+        time.sleep(settings.REPORTS_RENDER_DELAY)  # test hook: makes a rendering slow enough to interrupt
+    for language in LANGUAGES:
+        _render_language(report, language)
+    Report.objects.filter(pk=report_id, render_task_id=task_id, render_state=RenderState.RENDERING).update(
+        render_state=RenderState.READY, rendered_at=timezone.now(), render_error=""
+    )
+    transaction.on_commit(bump_generation)
+    return "ready"
+
+
+def report_render_retrying(*, report_id: int, task_id: str, error: str) -> None:
+    """A transient error: back to queued (the retry, with the same task id, claims it again)."""
+    Report.objects.filter(pk=report_id, render_task_id=task_id, render_state=RenderState.RENDERING).update(
+        render_state=RenderState.QUEUED, render_error=_("Retrying after an error: %(error)s") % {"error": error}
+    )
+
+
+def report_render_failed(*, report_id: int, error: str) -> None:
+    """The final failure, for staff to see in the admin (and re-render from there)."""
+    Report.objects.filter(pk=report_id).exclude(render_state=RenderState.READY).update(
+        render_state=RenderState.FAILED, render_error=error[:4000]
+    )
+
+
+def reports_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
+    """Periodic sweep: queue again the reports left queued (the broker was down when they were published) or
+    left rendering by a worker that died and whose message was lost. Returns how many it queued."""
+    minutes = older_than_minutes if older_than_minutes is not None else settings.REPORTS_STUCK_MINUTES
+    now = timezone.now()
+    stuck_queued = Report.objects.filter(
+        render_state=RenderState.QUEUED, render_queued_at__lte=now - timedelta(minutes=minutes)
+    )
+    stale_rendering = Report.objects.filter(
+        render_state=RenderState.RENDERING,
+        render_started_at__lte=now - timedelta(minutes=settings.REPORTS_RENDER_STALE_MINUTES),
+    )
+    ids = list(stuck_queued.values_list("pk", flat=True)) + list(stale_rendering.values_list("pk", flat=True))
+    for pk in ids:
+        Report.objects.filter(pk=pk).update(render_state=RenderState.QUEUED, render_queued_at=now, render_task_id="")
+        _enqueue_render(pk)
+    return len(ids)
+
+
+# The monitor's records and the government's replies.
+
+
+def _published_at(obj) -> None:
+    if obj.is_published and obj.published_at is None:
+        obj.published_at = timezone.now()
+    elif not obj.is_published:
+        obj.published_at = None
+
+
+def monitor_document_save(*, document: MonitorDocument, by) -> MonitorDocument:
+    _require_monitor(by)
+    document.full_clean()
+    if document.pk is None:
+        document.uploaded_by = by
+    _published_at(document)
+    document.save()
+    return document
+
+
+def monitor_assessment_save(*, assessment: MonitorAssessment, by) -> MonitorAssessment:
+    _require_monitor(by)
+    if assessment.pk is None:
+        assessment.author = by
+    _published_at(assessment)
+    assessment.save()
+    return assessment
+
+
+def government_reply_save(*, reply: GovernmentReply, by) -> GovernmentReply:
+    _require_planner(by)
+    reply.full_clean()
+    subject = reply.assessment or reply.document
+    if not subject.is_published:
+        raise ReportActionRefused(_("Only a published monitoring record can be answered."))
+    if reply.pk is None:
+        reply.author = by
+    _published_at(reply)
+    reply.save()
+    return reply
