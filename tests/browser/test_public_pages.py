@@ -31,6 +31,15 @@ PAGES = {
     "plan": ("plan/", 200),
     "accessibility": ("accesibilidad/", 200),
     "privacy": ("privacidad/", 200),
+    "reports": ("informes/", 200),
+    "report": ("informes/2025-t4/", 200),
+    "participate": ("participa/", 200),
+    "suggest": ("participa/sugerencia/", 200),
+    "track": ("participa/seguimiento/?codigo=PZ-AAAA-AA", 200),
+    "answers": ("participa/respuestas/", 200),
+    "comment": ("participa/compromisos/ECPTZ0003/comentar/", 200),
+    "comments": ("participa/compromisos/ECPTZ0003/comentarios/", 200),
+    "evaluate": ("participa/compromisos/ECPTZ0003/evaluar/", 200),
     "404": ("no-existe/", 404),
 }
 WIDTHS = [360, 1280]
