@@ -24,35 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from isolation import isolate_environment  # bench/ is on the path: these scripts run from it
+
 ROOT = Path(__file__).resolve().parent.parent
+
 OUT = ROOT / "bench" / "out"
 SIZES = (100, 200, 300)
 TARGETS = {"real": {"seconds": 2.0}, 300: {"seconds": 20.0, "peak_mb": 400.0}}
-
-
-def _isolate_environment(var_dir: str) -> None:
-    """A throwaway database and no external service, whatever the shell exported."""
-    for name in (
-        "DATABASE_URL",
-        "CELERY_BROKER_URL",
-        "CELERY_RESULT_BACKEND",
-        "CACHE_URL",
-        "ALLOWED_HOSTS",
-        "DEBUG",
-        "STATIC_MANIFEST",
-        "STATIC_ROOT",
-        "MEDIA_ROOT",
-        "EMAIL_HOST",
-        "CONECTA_PLAN_SLUG",
-        "REPORTS_ROOT",
-        "REPORTS_RENDER_DELAY",
-    ):
-        os.environ.pop(name, None)
-    os.environ["VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conecta.settings"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT))
 
 
 def _peak_mb() -> float:
@@ -121,7 +99,7 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="conecta-bench-reports-") as tmpdir:
         tmp = Path(tmpdir)
-        _isolate_environment(str(tmp / "var"))
+        isolate_environment(str(tmp / "var"))
         (tmp / "var" / "static").mkdir(parents=True)
         pdf_dir = tmp / "pdf"
         pdf_dir.mkdir()

@@ -34,7 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from isolation import isolate_environment  # bench/ is on the path: these scripts run from it
+
 ROOT = Path(__file__).resolve().parent.parent
+
 OUT = ROOT / "bench" / "out"
 
 IMPORT_ROWS = 1000
@@ -47,29 +50,6 @@ PAGE_TOTAL_GZ_BUDGET = 30 * 1024
 HOME_HTML_GZ_BUDGET = 14 * 1024
 CACHED_SECONDS = 600
 SEED_TARGET_S = {300: 15.0, 1000: 45.0}
-
-
-def _isolate_environment(var_dir: str) -> None:
-    """A throwaway database and no external service, whatever the shell exported."""
-    for name in (
-        "DATABASE_URL",
-        "CELERY_BROKER_URL",
-        "CELERY_RESULT_BACKEND",
-        "CACHE_URL",
-        "ALLOWED_HOSTS",
-        "DEBUG",
-        "STATIC_MANIFEST",
-        "STATIC_ROOT",
-        "MEDIA_ROOT",
-        "EMAIL_HOST",
-        "CONECTA_PLAN_SLUG",
-    ):
-        os.environ.pop(name, None)
-    os.environ["VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conecta.settings"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT))
 
 
 def bench_seed_scale() -> list[dict]:
@@ -508,7 +488,7 @@ def main() -> None:
     random.seed(2024)
     with tempfile.TemporaryDirectory(prefix="conecta-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        _isolate_environment(str(tmp / "var"))
+        isolate_environment(str(tmp / "var"))
         (tmp / "var" / "static").mkdir(parents=True)  # WhiteNoise warns about a missing STATIC_ROOT
 
         import django
