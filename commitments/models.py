@@ -6,7 +6,6 @@ text is translated into Spanish (es) and Kichwa (qu) through commitments/transla
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +19,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from conecta.files import fingerprint, needs_fingerprint
 
 from .search import search_text_for, search_text_refresh
 
@@ -568,11 +569,8 @@ class Evidence(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file and not self.sha256:
-            digest = hashlib.sha256()
-            for chunk in self.file.chunks():
-                digest.update(chunk)
-            self.sha256, self.size = digest.hexdigest(), self.file.size
+        if needs_fingerprint(self.file, self.sha256):
+            self.sha256, self.size = fingerprint(self.file)
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -12,7 +12,6 @@ Government staff cannot edit them; they may answer with a `GovernmentReply`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel
+from conecta.files import fingerprint, needs_fingerprint
 
 from .periods import ANNUAL, QUARTERLY, Period
 
@@ -440,12 +440,8 @@ class MonitorDocument(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file and (not self.sha256 or not getattr(self.file, "_committed", True)):
-            digest = hashlib.sha256()
-            for chunk in self.file.chunks():
-                digest.update(chunk)
-            self.sha256, self.size = digest.hexdigest(), self.file.size
-            self.file.seek(0)
+        if needs_fingerprint(self.file, self.sha256):
+            self.sha256, self.size = fingerprint(self.file)
         super().save(*args, **kwargs)
 
     @property
