@@ -2,11 +2,11 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-MODELS = ["meeting", "meetingattendance"]
+MODELS = ["meeting", "meetingattendance", "agreement", "survey", "question", "choice"]
 # What citizens send: planners moderate and answer (no deletion: rejected items still count as received, and
 # personal data are anonymised, not deleted); implementers answer the suggestions about what their institution
 # leads (feedback.admin scopes them); the monitor reads.
-PARTICIPATION_MODELS = ["suggestion", "comment", "evaluation"]
+PARTICIPATION_MODELS = ["suggestion", "comment", "evaluation", "surveyresponse", "suggestionreply"]
 
 
 def feedback_roles_grant(**kwargs) -> None:
@@ -23,10 +23,11 @@ def feedback_roles_grant(**kwargs) -> None:
             PLANNER: {
                 **{model: ["view", "add", "change", "delete"] for model in MODELS},
                 **{model: ["view", "add", "change"] for model in PARTICIPATION_MODELS},
+                "answer": ["view"],
                 "dailydigest": ["view"],
             },
-            IMPLEMENTER: {"suggestion": ["view", "change"]},
-            MONITOR: {model: ["view"] for model in [*MODELS, *PARTICIPATION_MODELS]},
+            IMPLEMENTER: {"suggestion": ["view", "change"], "suggestionreply": ["view"]},
+            MONITOR: {model: ["view"] for model in [*MODELS, *PARTICIPATION_MODELS, "answer"]},
         },
     )
 
@@ -40,11 +41,11 @@ class FeedbackConfig(AppConfig):
         from conecta.extensions import register_panel
 
         from . import signals
-        from .models import Meeting, MeetingAttendance
+        from .models import Agreement, Choice, Meeting, MeetingAttendance, Question, Survey
         from .panels import commitment_panel
 
-        # The plan page shows the meetings: a change drops the cached public pages.
-        connect_invalidation(Meeting, MeetingAttendance)
+        # The plan, meetings and survey pages show these: a change drops the cached public pages.
+        connect_invalidation(Meeting, MeetingAttendance, Agreement, Survey, Question, Choice)
         signals.connect()
         register_panel("commitments:detail", commitment_panel)
         post_migrate.connect(feedback_roles_grant, sender=self, dispatch_uid="feedback-roles")

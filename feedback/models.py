@@ -56,6 +56,28 @@ class Meeting(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    canton = models.ForeignKey(
+        "commitments.Canton",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("canton"),
+        help_text=_("Where it took place, when it was in one canton (the place above says exactly where)."),
+    )
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
+    minutes = models.TextField(
+        _("minutes"), blank=True, help_text=_("The minutes as text, so that they can be read on any phone.")
+    )
+    minutes_file = models.FileField(
+        _("signed minutes (PDF)"),
+        upload_to="minutes/%Y/",
+        blank=True,
+        max_length=200,
+        help_text=_("The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved."),
+    )
+    minutes_sha256 = models.CharField(_("SHA-256 of the minutes"), max_length=64, blank=True, editable=False)
+    minutes_size = models.PositiveIntegerField(_("size of the minutes (bytes)"), null=True, blank=True, editable=False)
     axis = models.CharField(_("thematic axis"), max_length=30, choices=Axis.choices, blank=True, null=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -466,6 +488,7 @@ class Comment(Contribution, ContactFields):
         editable=False,
         verbose_name=_("responded by"),
     )
+    response_notified_at = models.DateTimeField(_("response e-mailed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")
@@ -520,3 +543,250 @@ class DailyDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}"
+
+
+class Agreement(models.Model):
+    """An agreement a meeting reached: who owns it, by when, how it stands, and the commitment it concerns. The
+    agreements register (/reuniones/acuerdos/) lists those of published meetings."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    meeting = models.ForeignKey(Meeting, models.PROTECT, related_name="agreements", verbose_name=_("meeting"))
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.TextField(_("agreement"))
+    owner_institution = models.ForeignKey(
+        "commitments.Institution",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("responsible institution"),
+    )
+    owner = models.CharField(
+        _("responsible"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who else owns it (a community organisation, a working group), when not an institution."),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    status_note = models.TextField(_("how it stands"), blank=True)
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("linked commitment"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["meeting__date", "meeting_id", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="agreement_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.date:%Y-%m-%d} #{self.order} · {self.text[:60]}"
+
+
+class SuggestionReply(Contribution):
+    """What the person who sent a suggestion writes back, from its tracking page, after reading the answer (or
+    while waiting for it). Private: shown to staff and on the tracking page only. It puts an answered or closed
+    suggestion back under review."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, models.PROTECT, related_name="replies", verbose_name=_("suggestion, complaint or question")
+    )
+    text = models.TextField(_("reply"))
+
+    class Meta:
+        verbose_name = _("reply to an answer")
+        verbose_name_plural = _("replies to answers")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.tracking_code} · {self.text[:60]}"
+
+
+# Surveys: staff build them in the admin; citizens answer them while they are open, once per browser; results are
+# public once they close (free-text answers only once moderators approve the response that holds them).
+
+SURVEY_TEXT_ANSWER_MAX = 2000
+
+
+class SurveyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, when):
+        return self.published().filter(opens_at__lte=when, closes_at__gt=when)
+
+    def closed_at(self, when):
+        return self.published().filter(closes_at__lte=when)
+
+
+class Survey(models.Model):
+    """A survey: its questions, when it is open, and what it is about (the plan, or one commitment)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UPCOMING = "upcoming", _("Not open yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(
+        _("address"), max_length=80, unique=True, help_text=_("Its address: /participa/encuestas/<address>/")
+    )
+    plan = models.ForeignKey(
+        ActionPlan, models.PROTECT, null=True, blank=True, related_name="surveys", verbose_name=_("action plan")
+    )
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("about the commitment"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the portal, open to answers between its dates.")
+    )
+    is_illustrative = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("An example loaded with the demo data, not a real consultation: the portal says so."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="survey_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A survey must close after it opens.")})
+
+    def state_at(self, when) -> str:
+        if not self.is_published:
+            return self.State.DRAFT
+        if when < self.opens_at:
+            return self.State.UPCOMING
+        if when < self.closes_at:
+            return self.State.OPEN
+        return self.State.CLOSED
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("Scale from 1 to 5")
+        TEXT = "text", _("Free text")
+
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
+
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="questions", verbose_name=_("survey"))
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=False)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "order"], name="question_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, models.PROTECT, related_name="choices", verbose_name=_("question"))
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.CharField(_("option"), max_length=200)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="choice_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyResponse(Contribution):
+    """One person's answers to a survey. Its choices and scores count at once (unless moderators reject it as
+    abuse); its free-text answers are public only once it is approved. A response without free text has nothing
+    to moderate and is approved as it is stored."""
+
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="responses", verbose_name=_("survey"))
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else str(self.survey)
+
+
+class Answer(models.Model):
+    """One answer within a response: a chosen option (one row per option chosen), a score 1-5, or a text."""
+
+    response = models.ForeignKey(SurveyResponse, models.CASCADE, related_name="answers", verbose_name=_("response"))
+    question = models.ForeignKey(Question, models.PROTECT, related_name="answers", verbose_name=_("question"))
+    choice = models.ForeignKey(
+        Choice, models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("option")
+    )
+    scale = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["response", "question__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale__isnull=True) | (Q(scale__gte=1) & Q(scale__lte=5)), name="answer_scale_1_5"
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question", "choice"],
+                name="answer_unique_choice",
+                condition=Q(choice__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_unique_value", condition=Q(choice__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice_id or self.scale or self.text[:40]}"

@@ -18,9 +18,9 @@ def _staff_change(sender, instance=None, created=False, **kwargs) -> None:
 
 
 def connect() -> None:
-    from .models import Comment, Evaluation, Suggestion
+    from .models import Comment, Evaluation, Suggestion, SurveyResponse
 
-    for model in (Suggestion, Comment, Evaluation):
+    for model in (Suggestion, Comment, Evaluation, SurveyResponse):
         label = model._meta.label_lower
         post_save.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-save-{label}")
         post_delete.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-delete-{label}")
