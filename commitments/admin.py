@@ -28,6 +28,7 @@ from .models import (
     Parish,
     ProgressUpdate,
     StaffProfile,
+    led_by_q,
 )
 from .resources import CommitmentResource, MilestoneResource
 
@@ -48,10 +49,13 @@ class ProtectPublishedMixin:
 
 
 class ScopedMixin:
-    """Implementers see and edit only what their institution leads; `scope_q` says how to find it."""
+    """Implementers see and edit only what their institution leads. `commitment_path` is the lookup path from
+    the model to its commitment; a model that reaches it another way overrides `scope_q`."""
+
+    commitment_path = ""
 
     def scope_q(self, institution) -> Q:
-        raise NotImplementedError
+        return led_by_q(institution, through=self.commitment_path)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -202,9 +206,6 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
         (_("Source and history"), {"fields": ["source_url", "change_log"]}),
     ]
 
-    def scope_q(self, institution):
-        return Q(lead_institution=institution) | Q(lead_department=institution)
-
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
@@ -287,10 +288,9 @@ class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportE
         (_("History"), {"fields": ["change_log"]}),
     ]
 
-    def scope_q(self, institution):
-        # The same rule as the spreadsheet import (resources.ScopedResource): a department edits the
-        # milestones of the commitments it leads.
-        return Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution)
+    # The same rule as the spreadsheet import (resources.ScopedResource): a department edits the milestones of
+    # the commitments it leads.
+    commitment_path = "commitment__"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -325,8 +325,7 @@ class ProgressUpdateAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Ta
         "change_log",
     ]
 
-    def scope_q(self, institution):
-        return Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution)
+    commitment_path = "commitment__"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

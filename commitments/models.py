@@ -215,6 +215,12 @@ _SEARCHED_FIELDS = frozenset(
 )
 
 
+def led_by_q(institution: Institution, *, through: str = "") -> Q:
+    """The department-scope rule, written once: what `institution` leads, as the commitment's lead institution or
+    its lead department. `through` is the lookup path from the filtered model to the commitment ("commitment__")."""
+    return Q(**{f"{through}lead_institution": institution}) | Q(**{f"{through}lead_department": institution})
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -223,7 +229,7 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def led_by(self, institution: Institution):
-        return self.filter(Q(lead_institution=institution) | Q(lead_department=institution))
+        return self.filter(led_by_q(institution))
 
     def with_progress(self):
         """Annotate what `Commitment.progress` needs, in the same query: the weighted sum and total weight
@@ -375,7 +381,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(is_published=True, commitment__is_published=True)
 
     def led_by(self, institution: Institution):
-        return self.filter(Q(commitment__lead_institution=institution) | Q(commitment__lead_department=institution))
+        return self.filter(led_by_q(institution, through="commitment__"))
 
 
 class Milestone(models.Model):
@@ -674,7 +680,7 @@ def _search_text_after_rename(sender, instance, created, raw=False, **kwargs):
         return
     if sender is Institution:
         supported = Commitment.supporting_institutions.through.objects.filter(institution=instance)
-        touched = Q(lead_institution=instance) | Q(lead_department=instance)
+        touched = led_by_q(instance)
     else:
         supported = Commitment.cantons.through.objects.filter(canton=instance)
         touched = Q(pk__in=[])
