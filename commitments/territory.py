@@ -59,11 +59,12 @@ def canton_public(*, slug: str) -> Canton | None:
     return Canton.objects.prefetch_related("parishes").filter(slug=slug).first()
 
 
-def canton_commitments_public(*, canton: Canton, plan: ActionPlan | None) -> list[Commitment]:
-    """The plan's published commitments in `canton`, with their progress and their published milestones."""
+def canton_commitments_public(*, canton: Canton, plan: ActionPlan | None):
+    """The plan's published commitments in `canton`, with their progress and their published milestones (a
+    queryset, for the canton page's paginator)."""
     if plan is None:
-        return []
-    return list(
+        return Commitment.objects.none()
+    return (
         Commitment.objects.published()
         .in_plan(plan)
         .filter(_in_canton(commitment=OuterRef("pk"), canton=canton.pk))

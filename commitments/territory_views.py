@@ -1,5 +1,6 @@
 """Territory pages: the schematic map of Pastaza's cantons with their facts, and one page per canton."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -10,6 +11,8 @@ from .selectors import plan_current
 
 # Names longer than this are written on two lines inside the map's smaller shapes ("Santa / Clara").
 MAP_LINE_CHARS = 8
+# A canton page lists this many commitments (each with its milestones), so that it stays light whatever the plan.
+CANTON_PER_PAGE = 20
 
 
 @public_page
@@ -48,7 +51,10 @@ def canton_detail(request, slug: str):
     if canton is None:
         raise Http404("unknown canton")
     plan = plan_current()
-    commitments = reads.canton_commitments_public(canton=canton, plan=plan)
+    page = Paginator(reads.canton_commitments_public(canton=canton, plan=plan), CANTON_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    commitments = list(page.object_list)
     milestones = [m for c in commitments for m in c.milestones.all()]
     return render(
         request,
@@ -58,6 +64,7 @@ def canton_detail(request, slug: str):
             "canton": canton,
             "parishes": list(canton.parishes.all()),
             "commitments": commitments,
+            "page": page,
             "milestone_count": len(milestones),
             "has_example_data": any(m.is_illustrative for m in milestones),
         },

@@ -14,9 +14,9 @@ from tests.factories import CommitmentFactory, MilestoneFactory
 pytestmark = pytest.mark.django_db
 
 # Measured. Territory: the plan; the cantons with both counts (one query with subqueries). Canton: the plan; the
-# canton and its parishes; the commitments with their progress and their milestones.
+# canton and its parishes; how many commitments (the pager); one page of them with their progress and milestones.
 TERRITORY_QUERIES = 2
-CANTON_QUERIES = 5
+CANTON_QUERIES = 6
 
 
 @pytest.fixture
@@ -179,3 +179,20 @@ def test_the_queries_do_not_grow_with_the_number_of_commitments(citizen, setting
     assert counts[300] == (TERRITORY_QUERIES, CANTON_QUERIES)
     with django_assert_max_num_queries(CANTON_QUERIES):
         citizen.get("/qu/territorio/arajuno/")
+
+
+def test_a_canton_with_many_commitments_is_paginated(citizen, plan, shown_plan, cantons):
+    canton = cantons["mera"]
+    for number in range(25):
+        commitment = CommitmentFactory(plan=plan, code=f"PG{number:04d}", order=number)
+        commitment.cantons.add(canton)
+
+    first = citizen.get("/es/territorio/mera/")
+    second = citizen.get("/es/territorio/mera/?page=2")
+    clamped = citizen.get("/es/territorio/mera/?page=abc")
+
+    assert [c.code for c in first.context["commitments"]] == [f"PG{n:04d}" for n in range(20)]
+    assert [c.code for c in second.context["commitments"]] == [f"PG{n:04d}" for n in range(20, 25)]
+    assert first.context["page"].paginator.count == 25
+    assert 'rel="next" href' in first.text or 'href="?page=2" rel="next"' in first.text
+    assert clamped.status_code == 200 and clamped.context["page"].number == 1
