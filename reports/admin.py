@@ -303,23 +303,26 @@ class ReportAdmin(TabbedTranslationAdmin):
             return "—"
         corrects = (
             format_html(
-                ' · {} <a href="{}">v{}</a>',
-                gettext("corrects"),
-                reverse("admin:reports_report_change", args=[obj.supersedes_id]),
-                obj.supersedes.version,
+                " · {}",
+                format_html(
+                    gettext('corrects <a href="{url}">version {version}</a>'),
+                    url=reverse("admin:reports_report_change", args=[obj.supersedes_id]),
+                    version=obj.supersedes.version,
+                ),
             )
             if obj.supersedes_id
             else ""
         )
+        period = gettext("period {start} – {end} ({time_zone})").format(
+            start=obj.period_starts_on.isoformat(),
+            end=obj.period_ends_on.isoformat(),
+            time_zone=obj.snapshot.get("period", {}).get("time_zone", ""),
+        )
         return format_html(
-            "<strong>{}</strong> · {} {} – {} ({}) · {} {}{}",
+            "<strong>{}</strong> · {} · {}{}",
             obj.title,
-            gettext("period"),
-            obj.period_starts_on.isoformat(),
-            obj.period_ends_on.isoformat(),
-            obj.snapshot.get("period", {}).get("time_zone", ""),
-            gettext("version"),
-            obj.version,
+            period,
+            gettext("version {version}").format(version=obj.version),
             corrects,
         )
 
@@ -348,7 +351,9 @@ class ReportAdmin(TabbedTranslationAdmin):
             return "—"
         state = format_html("<strong>{}</strong>", obj.get_render_state_display())
         if obj.render_state == RenderState.QUEUED and obj.render_queued_at:
-            state = format_html("{} · {} {}", state, gettext("since"), _when(obj.render_queued_at))
+            state = format_html(
+                "{} · {}", state, gettext("queued since {when}").format(when=_when(obj.render_queued_at))
+            )
         error = format_html('<pre class="errornote">{}</pre>', obj.render_error) if obj.render_error else ""
         files = format_html_join(
             "",
