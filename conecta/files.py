@@ -1,6 +1,11 @@
-"""What every stored upload records: its SHA-256 and size, read in chunks (never the whole file in memory)."""
+"""What every stored upload records: its SHA-256 and size, read in chunks (never the whole file in memory); and
+the check of an uploaded PDF."""
 
 import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def fingerprint(file) -> tuple[str, int]:
@@ -15,3 +20,36 @@ def fingerprint(file) -> tuple[str, int]:
 def needs_fingerprint(file, sha256: str) -> bool:
     """A file with no digest yet, or a new upload replacing the stored one."""
     return bool(file) and (not sha256 or not getattr(file, "_committed", True))
+
+
+def validate_pdf_upload(file) -> None:
+    """A real PDF, no larger than settings.REPORTS_UPLOAD_MAX_BYTES (the limit of every PDF staff or the monitor
+    upload: FCD's documents, signed minutes): it starts with %PDF- and pypdf can read it."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    limit = settings.REPORTS_UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            code="too_large",
+            params={"size": round(file.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+        )
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(
+            _("The file is not a PDF: a PDF file starts with “%%PDF-”. Export the document as PDF and try again."),
+            code="not_pdf",
+        )
+    try:
+        pages = len(PdfReader(file).pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ValidationError(
+            _("The file starts like a PDF but cannot be read (it may be damaged or incomplete)."), code="bad_pdf"
+        ) from exc
+    finally:
+        file.seek(0)
+    if pages < 1:
+        raise ValidationError(_("The PDF has no pages."), code="bad_pdf")

@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # anonymisation of personal data kept long enough (PARTICIPATION_RETENTION_MONTHS).
     "participation-digest": {"task": "feedback.tasks.send_daily_digest_task", "schedule": crontab(hour=7, minute=0)},
     "participation-notify-pending": {"task": "feedback.tasks.notify_pending_suggestions_task", "schedule": 15 * 60},
+    "participation-notify-comment-responses": {
+        "task": "feedback.tasks.notify_pending_comment_responses_task",
+        "schedule": 15 * 60,
+    },
     "participation-anonymise-expired": {
         "task": "feedback.tasks.anonymise_expired_task",
         "schedule": crontab(hour=3, minute=15),
@@ -217,6 +221,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # through the reports views (never a draft, never an unpublished upload).
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 REPORTS_UPLOAD_MAX_BYTES = env_int("REPORTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Signed minutes of meetings (feedback/): outside MEDIA_ROOT too, served only for published meetings.
+MINUTES_ROOT = Path(env_str("MINUTES_ROOT", str(VAR_DIR / "minutes")))
 # The sweep queues again a report still "queued" after this many minutes, or "rendering" after the second figure.
 REPORTS_STUCK_MINUTES = env_int("REPORTS_STUCK_MINUTES", 15)
 REPORTS_RENDER_STALE_MINUTES = env_int("REPORTS_RENDER_STALE_MINUTES", 60)
@@ -234,7 +240,9 @@ PARTICIPATION_RATE_LIMITS = {
     "suggestion": (_RATE or 20, 15),
     "comment": (_RATE or 20, 15),
     "evaluation": (_RATE or 30, 15),
+    "survey": (_RATE or 20, 15),
     "track": (_RATE or 60, 15),
+    "reply": (_RATE or 10, 15),
 }
 # Behind the portal's own reverse proxy the visitor's address is the last one of X-Forwarded-For.
 PARTICIPATION_TRUST_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)

@@ -23,6 +23,8 @@ class StaticViewSitemap(LocalizedSitemap):
         "feedback:plan",
         "feedback:participate",
         "feedback:answers",
+        "feedback:meetings",
+        "feedback:agreements",
         "accessibility",
         "privacy",
     )

@@ -12,6 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="conecta-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="conecta-static-")
 REPORTS_ROOT = Path(tempfile.mkdtemp(prefix="conecta-reports-"))
+MINUTES_ROOT = Path(tempfile.mkdtemp(prefix="conecta-minutes-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

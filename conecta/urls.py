@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
+from feedback.sitemaps import MeetingSitemap
 
 from . import views
 from .cache import public_page
@@ -21,6 +22,7 @@ sitemaps = {
     "commitments": CommitmentSitemap,
     "institutions": InstitutionSitemap,
     "cantons": CantonSitemap,
+    "meetings": MeetingSitemap,
 }
 
 urlpatterns = [

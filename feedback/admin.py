@@ -6,12 +6,11 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Q, Sum
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -28,61 +27,13 @@ from .models import (
     Comment,
     DailyDigest,
     Evaluation,
-    Meeting,
-    MeetingAttendance,
     Moderation,
+    PreviousAnswer,
     Suggestion,
-    attendance_totals_error,
+    SuggestionReply,
 )
 from .protection import PlainTextField
-
-
-class AttendanceFormSet(BaseInlineFormSet):
-    """Counted by gender and by sector, the same people must add up to the same total."""
-
-    def clean(self):
-        super().clean()
-        rows = [
-            (form.cleaned_data.get("dimension"), form.cleaned_data.get("count") or 0)
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        error = attendance_totals_error(rows)
-        if error:
-            raise error
-
-
-class MeetingAttendanceInline(admin.TabularInline):
-    model = MeetingAttendance
-    formset = AttendanceFormSet
-    extra = 0
-    fields = ["dimension", "category", "count"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(TabbedTranslationAdmin):
-    list_display = ["title", "kind", "date", "place", "axis", "participants", "is_published"]
-    list_filter = ["kind", "axis", "is_published"]
-    search_fields = ["title_es", "title_qu", "place_es", "summary_es"]
-    date_hierarchy = "date"
-    prepopulated_fields = {"slug": ["title_es"]}
-    inlines = [MeetingAttendanceInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _by_gender=Sum("attendance__count", filter=Q(attendance__dimension="gender")),
-                _by_sector=Sum("attendance__count", filter=Q(attendance__dimension="sector")),
-            )
-        )
-
-    @admin.display(description=_("participants"), ordering="_by_gender")
-    def participants(self, meeting: Meeting):
-        total = meeting._by_gender if meeting._by_gender is not None else meeting._by_sector
-        return "—" if total is None else total
-
+from .selectors import suggestions_with_reply_state
 
 # What citizens send: the moderation queues, answers, offline feedback and anonymisation.
 
@@ -153,6 +104,34 @@ class AddressFilter(_KeyFilter):
 
     def queryset(self, request, queryset):
         return queryset.from_address(self.value()) if self.value() else queryset
+
+
+class SuggestionModerationFilter(ModerationFilter):
+    """Asked for the suggestions with a new reply (they were approved long ago), the queue shows every state."""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if NewReplyFilter.parameter_name in request.GET:
+            self.default = self.ALL
+
+
+class NewReplyFilter(admin.SimpleListFilter):
+    """The suggestions whose person wrote back after the last answer (or closing): someone has to answer."""
+
+    title = _("replies to answers")
+    parameter_name = "reply"
+    NEW = "new"
+    ANY = "any"
+
+    def lookups(self, request, model_admin):
+        return [(self.NEW, _("With a new reply")), (self.ANY, _("With any reply"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NEW:
+            return queryset.filter(has_new_reply=True)
+        if self.value() == self.ANY:
+            return queryset.filter(last_reply_at__isnull=False)
+        return queryset
 
 
 class ReasonForm(forms.Form):
@@ -337,6 +316,47 @@ class OfflineSuggestionForm(forms.ModelForm):
         return day
 
 
+class SuggestionReplyInline(admin.TabularInline):
+    """What the person wrote back, read-only, oldest first (moderated from the replies' own queue)."""
+
+    model = SuggestionReply
+    fields = ["created_at", "text", "language", "moderation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("reply from the person")
+    verbose_name_plural = _("replies from the person (never public)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PreviousAnswerInline(admin.TabularInline):
+    """The answers given before the current one: kept when staff change an answer (feedback.services)."""
+
+    model = PreviousAnswer
+    fields = ["answered_at", "answer_es", "answer_qu", "notified_at", "replaced_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the suggestion's record: whoever may see the suggestion sees its earlier answers.
+        return request.user.has_perm("feedback.view_suggestion") or request.user.has_perm("feedback.change_suggestion")
+
+
 IMPLEMENTER_READONLY = [
     "kind",
     "commitment",
@@ -361,9 +381,21 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         "status",
         "moderation",
         "received_on",
+        "new_reply",
         "same_sender",
     ]
-    list_filter = [ModerationFilter, "status", "kind", "channel", "language", "is_public", ContactFilter, AddressFilter]
+    list_filter = [
+        SuggestionModerationFilter,
+        NewReplyFilter,
+        "status",
+        "kind",
+        "channel",
+        "language",
+        "is_public",
+        ContactFilter,
+        AddressFilter,
+    ]
+    inlines = [PreviousAnswerInline, SuggestionReplyInline]
     list_select_related = ["commitment"]
     search_fields = ["tracking_code", "text", "=email", "=phone"]
     date_hierarchy = "received_on"
@@ -413,6 +445,10 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         (
             _("Answer"),
             {
+                "description": _(
+                    "When the person writes back, write the new answer here: the earlier one is kept under "
+                    "“Earlier answers” and the person is e-mailed once about the new one."
+                ),
                 "fields": [
                     "status",
                     "answer",
@@ -424,7 +460,7 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
                     "answered_by",
                     "answer_notified_at",
                     "closed_at",
-                ]
+                ],
             },
         ),
     ]
@@ -449,13 +485,14 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
 
     def get_queryset(self, request):
         """Implementers see the approved suggestions about the commitments their institution leads."""
-        queryset = super().get_queryset(request)
-        scope = roles.scoped_institution(request.user)
-        if scope is None:
-            return queryset
-        if scope is False:
-            return queryset.none()
-        return queryset.approved().filter(Q(commitment__lead_institution=scope) | Q(commitment__lead_department=scope))
+        return suggestions_with_reply_state(suggestions_visible_to(request.user, super().get_queryset(request)))
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    @admin.display(description=_("new reply"), boolean=True, ordering="-last_reply_at")
+    def new_reply(self, obj):
+        return getattr(obj, "has_new_reply", False)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -483,6 +520,56 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         previous = Suggestion.objects.get(pk=obj.pk)
         super().save_model(request, obj, form, change)
         services.suggestion_staff_saved(suggestion=obj, previous=previous, by=request.user)
+
+
+def suggestions_visible_to(user, queryset):
+    """The suggestions `user` may see: all for planners and the monitor; for an implementer, the approved ones
+    about the commitments their institution leads."""
+    scope = roles.scoped_institution(user)
+    if scope is None:
+        return queryset
+    if scope is False:
+        return queryset.none()
+    return queryset.approved().filter(Q(commitment__lead_institution=scope) | Q(commitment__lead_department=scope))
+
+
+@admin.register(SuggestionReply)
+class SuggestionReplyAdmin(ModerationAdminMixin, admin.ModelAdmin):
+    """The queue of replies to answers: never public, so moderating one says it is genuine (approve) or spam
+    and abuse (reject, hide: it then leaves the tracking page and the "new reply" marks)."""
+
+    actions = ["approve_selected", "reject_selected", "hide_selected"]
+    list_display = ["suggestion_link", "short_text", "moderation", "created_at", "same_sender"]
+    list_filter = [ModerationFilter, "language", AddressFilter]
+    list_select_related = ["suggestion"]
+    search_fields = ["text", "suggestion__tracking_code"]
+    date_hierarchy = "created_at"
+    fields = [
+        "suggestion_link",
+        "text",
+        "language",
+        "created_at",
+        "moderation",
+        "moderated_at",
+        "moderated_by",
+        "moderation_reason",
+        "anonymised_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.scoped_institution(request.user) is None:
+            return queryset
+        return queryset.filter(suggestion__in=suggestions_visible_to(request.user, Suggestion.objects.all()))
+
+    @admin.display(description=_("suggestion, complaint or question"), ordering="suggestion__tracking_code")
+    def suggestion_link(self, obj):
+        url = reverse("admin:feedback_suggestion_change", args=[obj.suggestion_id])
+        return format_html('<a href="{}">{}</a>', url, obj.suggestion.tracking_code)
 
 
 @admin.register(Comment)
@@ -569,3 +656,7 @@ class DailyDigestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The meetings (with their minutes and agreements) and the surveys have admin modules of their own.
+from . import meeting_admin, survey_admin  # noqa: E402, F401

@@ -24,10 +24,16 @@ def feedback_roles_grant(**kwargs) -> None:
                 **{model: ["view", "add", "change", "delete"] for model in MODELS},
                 **{model: ["view", "add", "change"] for model in PARTICIPATION_MODELS},
                 "answer": ["view"],
+                "previousanswer": ["view"],
                 "dailydigest": ["view"],
             },
-            IMPLEMENTER: {"suggestion": ["view", "change"], "suggestionreply": ["view"]},
-            MONITOR: {model: ["view"] for model in [*MODELS, *PARTICIPATION_MODELS, "answer"]},
+            IMPLEMENTER: {
+                "suggestion": ["view", "change"],
+                "suggestionreply": ["view"],
+                "previousanswer": ["view"],
+                "agreement": ["view"],
+            },
+            MONITOR: {model: ["view"] for model in [*MODELS, *PARTICIPATION_MODELS, "answer", "previousanswer"]},
         },
     )
 
@@ -40,12 +46,14 @@ class FeedbackConfig(AppConfig):
         from conecta.cache import connect_invalidation
         from conecta.extensions import register_panel
 
-        from . import signals
+        from . import meeting_services, signals, survey_services
         from .models import Agreement, Choice, Meeting, MeetingAttendance, Question, Survey
         from .panels import commitment_panel
 
         # The plan, meetings and survey pages show these: a change drops the cached public pages.
         connect_invalidation(Meeting, MeetingAttendance, Agreement, Survey, Question, Choice)
         signals.connect()
+        meeting_services.connect()
+        survey_services.connect()
         register_panel("commitments:detail", commitment_panel)
         post_migrate.connect(feedback_roles_grant, sender=self, dispatch_uid="feedback-roles")

@@ -193,3 +193,20 @@ class EvaluationForm(ParticipationForm):
     )
 
     field_order = ["score", "comment"]
+
+
+# What the person who holds a tracking code may write back: the replies are read by staff only.
+REPLY_TEXT_MAX = 2000
+
+
+class ReplyForm(ParticipationForm):
+    text = text_field(
+        label=_("Your reply"),
+        limit=REPLY_TEXT_MAX,
+        help_text=_(
+            "Only the staff who answer you read it: it is not published, and this page shows only its date. "
+            "At most 2,000 characters."
+        ),
+    )
+
+    field_order = ["text"]

@@ -2,7 +2,9 @@
 same rows.
 
 Source: action-plan-2024-2027.txt, "Who participated in these spaces?" (the three workshops of 21 and 22
-November 2024 and their participants by gender and by sector) and FCD's news of 16 January 2025 (held in Puyo).
+November 2024 and their participants by gender and by sector), "What kind of spaces have you used or created..."
+(the four stages every working group went through: their agenda) and FCD's news of 16 January 2025 (held in Puyo,
+the seat of canton Pastaza, INEC 1601).
 The plan does not say which of the two days each workshop met, so each is recorded as 21-22 November.
 The Kichwa titles and summaries are our own Unified Kichwa and await community review.
 """
@@ -13,7 +15,7 @@ from datetime import date
 
 from django.db import transaction
 
-from commitments.models import ActionPlan, Axis
+from commitments.models import ActionPlan, Axis, Canton
 from commitments.plan_data import PLAN_SLUG
 
 from .models import Meeting, MeetingAttendance, meeting_attendance_check
@@ -33,6 +35,28 @@ SUMMARY_QU = (
     "shukmi. Chusku pachapi rurarirka: FCD paskalla kamachiymanta yachachirka; Markapak Kamachik Wasi paypak "
     "llamkaykunata rikuchirka; sinchi llakikunata rikurkakuna; llaktayukkuna tukuylla yuyaykunata kurkakuna."
 )
+
+# The plan's four stages of each working group, one item per line (the meeting page lists them).
+AGENDA_ES = "\n".join(
+    [
+        "Sensibilización: introducción al modelo de gestión de Gobierno Abierto, a cargo de la Fundación Ciudadanía y "
+        "Desarrollo (FCD).",
+        "Presentación: desafíos, problemáticas y estado actual de las actividades del Gobierno Provincial de Pastaza.",
+        "Análisis de los principales problemas identificados.",
+        "Propuestas: recopilación de propuestas ciudadanas consensuadas para el Primer Plan de Acción de Gobierno "
+        "Abierto de la Provincia de Pastaza.",
+    ]
+)
+# review: the four stages as SUMMARY_QU tells them (the team's Unified Kichwa, awaiting community review).
+AGENDA_QU = "\n".join(
+    [
+        "FCD paskalla kamachiymanta yachachirka.",
+        "Markapak Kamachik Wasi paypak llamkaykunata rikuchirka.",
+        "Sinchi llakikunata rikurkakuna.",
+        "Llaktayukkuna tukuylla yuyaykunata kurkakuna.",
+    ]
+)
+PUYO_CANTON_CODE = "1601"  # canton Pastaza, whose seat is Puyo
 
 WORKSHOPS = [
     {
@@ -87,6 +111,7 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
     3. Check that each workshop's totals by gender and by sector agree.
     """
     plan = plan or ActionPlan.objects.filter(slug=PLAN_SLUG).first()
+    canton = Canton.objects.filter(code=PUYO_CANTON_CODE).first()
     meetings = []
     for row in WORKSHOPS:
         meeting = _upsert(
@@ -100,6 +125,9 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
                 "date": date(2024, 11, 21),
                 "end_date": date(2024, 11, 22),
                 "place_es": "Puyo",
+                "canton": canton,
+                "agenda_es": AGENDA_ES,
+                "agenda_qu": AGENDA_QU,
                 "summary_es": SUMMARY_ES,
                 "summary_qu": SUMMARY_QU,
                 "axis": row["axis"],

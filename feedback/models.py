@@ -9,16 +9,21 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis
+from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -30,6 +35,30 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_plan(self, plan: ActionPlan):
         return self.filter(plan=plan)
+
+
+@deconstructible
+class MinutesStorage(FileSystemStorage):
+    """Signed minutes under settings.MINUTES_ROOT, outside MEDIA_ROOT (which the site serves to anyone): the public
+    site serves them only through feedback.meeting_views.minutes_download, which refuses unpublished meetings. The
+    root is read on each use, so tests can point it elsewhere with the settings fixture."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.MINUTES_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        return None  # no public address of its own: the minutes view serves the file of a published meeting
+
+
+minutes_storage = MinutesStorage()
 
 
 class Meeting(models.Model):
@@ -72,6 +101,8 @@ class Meeting(models.Model):
     minutes_file = models.FileField(
         _("signed minutes (PDF)"),
         upload_to="minutes/%Y/",
+        storage=minutes_storage,
+        validators=[validate_pdf_upload],
         blank=True,
         max_length=200,
         help_text=_("The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved."),
@@ -97,6 +128,15 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} · {self.title}"
+
+    def save(self, *args, **kwargs):
+        # The digest and size always describe the stored file: computed for a new or replacing upload, cleared
+        # with the file.
+        if needs_fingerprint(self.minutes_file, self.minutes_sha256):
+            self.minutes_sha256, self.minutes_size = fingerprint(self.minutes_file)
+        elif not self.minutes_file:
+            self.minutes_sha256, self.minutes_size = "", None
+        super().save(*args, **kwargs)
 
     @property
     def short_name(self) -> str:
@@ -616,6 +656,44 @@ class SuggestionReply(Contribution):
         return f"{self.suggestion.tracking_code} · {self.text[:60]}"
 
 
+class PreviousAnswer(models.Model):
+    """An answer staff gave to a suggestion and later changed (to answer the person's reply, or to correct it):
+    kept as it was, with its dates, so that nothing said to a citizen is lost and the tracking page can show the
+    whole exchange. Staff write answers without personal data, in Spanish and (optionally) Kichwa."""
+
+    suggestion = models.ForeignKey(
+        Suggestion,
+        models.PROTECT,
+        related_name="previous_answers",
+        verbose_name=_("suggestion, complaint or question"),
+    )
+    answer_es = models.TextField(_("answer (Spanish)"), blank=True)
+    answer_qu = models.TextField(_("answer (Kichwa)"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced at"))
+
+    class Meta:
+        verbose_name = _("earlier answer")
+        verbose_name_plural = _("earlier answers")
+        ordering = ["answered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.tracking_code} · {self.answered_at:%Y-%m-%d}"
+
+    def text_in(self, language: str) -> str:
+        """The answer in `language`, in Spanish when it was not written in that one."""
+        return getattr(self, f"answer_{language}", "") or self.answer_es or ""
+
+
 # Surveys: staff build them in the admin; citizens answer them while they are open, once per browser; results are
 # public once they close (free-text answers only once moderators approve the response that holds them).
 
@@ -643,7 +721,7 @@ class Survey(models.Model):
         CLOSED = "closed", _("Closed")
 
     slug = models.SlugField(
-        _("address"), max_length=80, unique=True, help_text=_("Its address: /participa/encuestas/<address>/")
+        _("address"), max_length=80, unique=True, help_text=_("The last part of its address: /participa/encuestas/…/")
     )
     plan = models.ForeignKey(
         ActionPlan, models.PROTECT, null=True, blank=True, related_name="surveys", verbose_name=_("action plan")
@@ -756,7 +834,9 @@ class SurveyResponse(Contribution):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.survey} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else str(self.survey)
+        if not self.created_at:
+            return str(self.survey)
+        return f"{self.survey} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class Answer(models.Model):

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch
+from django.conf import settings
+from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, Sum, Value, When
+from django.utils.timezone import override as tz_override
 
 from commitments.models import ActionPlan, Canton, Commitment, Parish
 
-from .models import Comment, Evaluation, Meeting, MeetingAttendance, Suggestion
+from .models import (
+    Comment,
+    Evaluation,
+    Meeting,
+    MeetingAttendance,
+    Moderation,
+    PreviousAnswer,
+    Suggestion,
+    SuggestionReply,
+    SurveyResponse,
+)
 
 Category = MeetingAttendance.Category
 Dimension = MeetingAttendance.Dimension
@@ -218,11 +231,79 @@ def place_choices() -> list[Canton]:
 
 
 def suggestion_tracked(*, code: str) -> Suggestion | None:
+    """A suggestion by its tracking code, with what its tracking page shows: the published commitments it
+    changed, its earlier answers and the replies moderators did not reject (`timeline_answers`,
+    `timeline_replies`). Four queries."""
     return (
         Suggestion.objects.select_related("commitment", "canton", "parish")
-        .prefetch_related(Prefetch("changed_commitments", queryset=Commitment.objects.published()))
+        .prefetch_related(
+            Prefetch("changed_commitments", queryset=Commitment.objects.published()),
+            Prefetch(
+                "previous_answers",
+                queryset=PreviousAnswer.objects.order_by("answered_at", "pk"),
+                to_attr="timeline_answers",
+            ),
+            Prefetch(
+                "replies",
+                queryset=SuggestionReply.objects.counted()
+                .only("pk", "suggestion_id", "created_at")
+                .order_by("created_at", "pk"),
+                to_attr="timeline_replies",
+            ),
+        )
         .filter(tracking_code=code)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated step of the exchange on a tracking page. `kind`: received, answer, reply or closed; `again`: an
+    answer after an earlier one. Never who wrote it; a reply's text is not shown (see track.html)."""
+
+    kind: str
+    at: date | datetime
+    text: str = ""
+    again: bool = False
+
+
+def suggestion_timeline(suggestion: Suggestion, language: str) -> list[TimelineEntry]:
+    """The exchange about a suggestion, oldest first: received, each answer (earlier ones from the history, in
+    `language` or else Spanish), each reply, and its closing. Reads only what suggestion_tracked prefetched."""
+    answers = [(a.answered_at, a.text_in(language)) for a in getattr(suggestion, "timeline_answers", [])]
+    current = (suggestion.answer or "").strip()
+    given = suggestion.answered_at or (
+        suggestion.status_changed_at if suggestion.status in _ANSWERED_STATUSES and current else None
+    )
+    if current and given is not None:
+        answers.append((given, suggestion.answer))
+    later = [TimelineEntry("answer", at, text, again=index > 0) for index, (at, text) in enumerate(sorted(answers))]
+    later += [TimelineEntry("reply", reply.created_at) for reply in getattr(suggestion, "timeline_replies", [])]
+    if suggestion.status == Suggestion.Status.CLOSED and suggestion.closed_at:
+        later.append(TimelineEntry("closed", suggestion.closed_at))
+    order = {"answer": 0, "reply": 1, "closed": 2}
+    later.sort(key=lambda entry: (entry.at, order[entry.kind]))
+    return [TimelineEntry("received", suggestion.received_on), *later]
+
+
+_ANSWERED_STATUSES = (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED)
+
+
+def suggestions_with_reply_state(queryset):
+    """Suggestions annotated for staff: `last_reply_at` (the latest reply moderators did not reject or hide) and
+    `has_new_reply`, a reply later than the current answer and than the closing (nobody has answered it yet)."""
+    counted = ~Q(replies__moderation__in=[Moderation.REJECTED, Moderation.HIDDEN])
+    return queryset.annotate(last_reply_at=Max("replies__created_at", filter=counted)).annotate(
+        has_new_reply=Case(
+            When(
+                Q(last_reply_at__isnull=False)
+                & (Q(answered_at__isnull=True) | Q(last_reply_at__gt=F("answered_at")))
+                & (Q(closed_at__isnull=True) | Q(last_reply_at__gt=F("closed_at"))),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 
@@ -239,4 +320,100 @@ def answers_public():
             )
         )
         .order_by("-answered_at", "-pk")
+    )
+
+
+# Figures for the progress reports (reports.snapshot reads them; feedback never imports reports).
+
+
+@dataclass
+class ParticipationFigures:
+    """Citizen participation in a period: what reports print. Counters are keyed by the models' choice values."""
+
+    evaluations: dict[str, EvaluationFigures]
+    suggestions: dict[str, Counter]
+    suggestions_answered: int
+    comments_received: int
+    comments_approved: int
+    meetings: Counter
+    attendance: int
+    survey_responses: int
+
+    @property
+    def suggestions_received(self) -> int:
+        return sum(self.suggestions["kind"].values())
+
+    @property
+    def meetings_held(self) -> int:
+        return sum(self.meetings.values())
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after `end` 00:00) in Pastaza's time zone: the period's days as they were lived there."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return datetime.combine(start, time.min, zone), datetime.combine(end + timedelta(days=1), time.min, zone)
+
+
+def participation_figures(
+    *, start: date, end: date, codes: Iterable[str], plan: ActionPlan | None = None
+) -> ParticipationFigures:
+    """Citizen participation between `start` and `end` (days in Pastaza, both included). Six queries, whatever
+    the data.
+
+    - Evaluations of the commitments `codes` (each, and all together); comments on them, received (what
+      moderators did not reject or hide) and approved.
+    - Suggestions, complaints and questions received (by the day they were received, so that feedback gathered
+      at an assembly counts on the assembly's day) by kind, channel, status and language; and how many were
+      answered in the period (a first answer or a new one).
+    - Published meetings held (their first day) of `plan` or of no plan in particular, by kind, with the people
+      who attended (counted by gender, or by sector where gender was not recorded).
+    - Responses to surveys of `plan` (or of its commitments, or of no plan), except the example surveys of the
+      demo data.
+    """
+    codes = [str(code) for code in codes]
+    since, until = _day_bounds(start, end)
+    with tz_override(settings.TIME_ZONE):
+        evaluations = evaluation_summary(codes, start, end)
+    suggestions = suggestion_figures(start, end)
+    in_period = Q(answered_at__gte=since, answered_at__lt=until) | Q(
+        previous_answers__answered_at__gte=since, previous_answers__answered_at__lt=until
+    )
+    answered = Suggestion.objects.counted().filter(in_period).values("pk").distinct().count()
+    comments = (
+        Comment.objects.counted()
+        .filter(commitment__code__in=codes, created_at__gte=since, created_at__lt=until)
+        .aggregate(received=Count("pk"), approved=Count("pk", filter=Q(moderation=Moderation.APPROVED)))
+    )
+    meetings = Meeting.objects.published().filter(date__gte=start, date__lte=end)
+    surveys = SurveyResponse.objects.counted().filter(
+        created_at__gte=since, created_at__lt=until, survey__is_illustrative=False
+    )
+    if plan is not None:
+        meetings = meetings.filter(Q(plan=plan) | Q(plan__isnull=True))
+        surveys = surveys.filter(
+            Q(survey__plan=plan)
+            | Q(survey__commitment__plan=plan)
+            | Q(survey__plan__isnull=True, survey__commitment__isnull=True)
+        )
+    by_kind: Counter = Counter()
+    attendance = 0
+    for kind, by_gender, by_sector in (
+        meetings.order_by()
+        .annotate(
+            by_gender=Sum("attendance__count", filter=Q(attendance__dimension=Dimension.GENDER)),
+            by_sector=Sum("attendance__count", filter=Q(attendance__dimension=Dimension.SECTOR)),
+        )
+        .values_list("kind", "by_gender", "by_sector")
+    ):
+        by_kind[kind] += 1
+        attendance += (by_gender if by_gender is not None else by_sector) or 0
+    return ParticipationFigures(
+        evaluations=evaluations,
+        suggestions=suggestions,
+        suggestions_answered=answered,
+        comments_received=comments["received"],
+        comments_approved=comments["approved"],
+        meetings=by_kind,
+        attendance=attendance,
+        survey_responses=surveys.count(),
     )

@@ -3,6 +3,7 @@ e-mails, anonymisation. Views, admin actions, commands and tasks call these."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import secrets
@@ -19,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commitments.models import Canton, Commitment, Parish
 from commitments.roles import PLANNER
@@ -32,7 +34,10 @@ from .models import (
     Evaluation,
     Language,
     Moderation,
+    PreviousAnswer,
     Suggestion,
+    SuggestionReply,
+    SurveyResponse,
 )
 from .protection import email_hash, phone_hash
 
@@ -231,6 +236,56 @@ def evaluation_submit(
     return _save_once(Evaluation, token, build)
 
 
+class ReplyRefused(ValueError):
+    """The suggestion takes no more replies (see suggestion_accepts_replies)."""
+
+
+def suggestion_accepts_replies(suggestion: Suggestion) -> bool:
+    """Whether the person who holds the tracking code may write back.
+
+    Not once the suggestion's personal data were anonymised: that ends its life (at the person's request, or
+    after the retention period of the privacy notice), and a reply would reopen an item nobody can be reached
+    about and tie a new network address to it. Not when moderators rejected or hid it (spam, abuse): a reply must
+    not put it back in the planners' work.
+    """
+    return suggestion.anonymised_at is None and suggestion.moderation not in (Moderation.REJECTED, Moderation.HIDDEN)
+
+
+@transaction.atomic
+def suggestion_reply_submit(
+    *, suggestion: Suggestion, text: str, sender: Sender, token: str
+) -> tuple[SuggestionReply, bool]:
+    """Store what the person writes back from the tracking page, pending moderation (it is never public), once
+    per form token. Returns (reply, whether this call stored it).
+
+    1. Refuse it when the suggestion takes no replies (ReplyRefused).
+    2. Store it (a double click or a reload stores nothing more).
+    3. Put an answered or closed suggestion back under review, so that planners answer again; the next answer
+       is e-mailed once (suggestion_staff_saved). A suggestion staff made public keeps its status: the "You
+       said, we did" page is the government's record, and a private reply must not take it down; the planners
+       find the reply under "with a new reply" all the same.
+    """
+    if not suggestion_accepts_replies(suggestion):
+        raise ReplyRefused(suggestion.tracking_code)
+
+    def build() -> SuggestionReply:
+        return SuggestionReply(
+            suggestion=suggestion,
+            text=text,
+            ip_hash=sender.ip_hash,
+            language=_language_of(sender.language),
+            submission_token=token,
+        )
+
+    reply, created = _save_once(SuggestionReply, token, build)
+    if created:
+        now = reply.created_at
+        Suggestion.objects.filter(
+            pk=suggestion.pk, is_public=False, status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED]
+        ).update(status=Suggestion.Status.UNDER_REVIEW, status_changed_at=now, closed_at=None, updated_at=now)
+    return reply, created
+
+
 # Moderation and answers.
 
 
@@ -270,20 +325,56 @@ def contributions_moderate(*, queryset: models.QuerySet, decision: str, by, reas
                 )
             else:
                 rows.update(is_public=False)
+        if queryset.model is Comment and decision == Moderation.APPROVED:
+            # A comment approved with an official response already written: its author hears of the response now.
+            for pk in _comments_to_notify(rows):
+                transaction.on_commit(lambda pk=pk: _enqueue(_comment_response_task(), pk))
         # Approved comments appear, hidden ones disappear: every cached public page goes.
         transaction.on_commit(bump_generation)
     return changed
 
 
 def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | None, by) -> Suggestion:
-    """After staff save a suggestion in the admin: date its status changes, record who answered, and queue the
-    one e-mail that tells the person it was answered."""
+    """After staff save a suggestion in the admin: date its status changes, record who answered, keep the answer
+    it replaces, and queue the one e-mail that tells the person about a new answer.
+
+    1. An answer that had been given (it has `answered_at`) and is now changed goes to the history
+       (PreviousAnswer) with its dates: the tracking page shows the whole exchange.
+    2. The new answer is e-mailed once when the person replied after the one it replaces (or that one was never
+       e-mailed); a correction nobody asked for is not e-mailed again. `answer_notified_at` is the claim: it is
+       cleared here only for an answer not yet e-mailed, and the task sets it once. A new answer to a reply
+       written in Spanish only drops the old Kichwa text, which answered something else.
+    3. A given answer dates itself (`answered_at`) when the suggestion is answered or closed with it.
+    """
     now = timezone.now()
     user = by if getattr(by, "pk", None) else None
     fields = _rehash_contact(suggestion)
     if previous is None or previous.status != suggestion.status:
         suggestion.status_changed_at = now
         fields.append("status_changed_at")
+    if previous is not None and previous.answered_at is not None and _answer_of(previous) != _answer_of(suggestion):
+        PreviousAnswer.objects.create(
+            suggestion=suggestion,
+            answer_es=previous.answer_es or "",
+            answer_qu=previous.answer_qu or "",
+            answered_at=previous.answered_at,
+            answered_by_id=previous.answered_by_id,
+            notified_at=previous.answer_notified_at,
+            replaced_at=now,
+        )
+        asked_again = suggestion.replies.counted().filter(created_at__gt=previous.answered_at).exists()
+        suggestion.answered_at = suggestion.answered_by = None
+        fields += ["answered_at", "answered_by"]
+        if asked_again or previous.answer_notified_at is None:
+            suggestion.answer_notified_at = None
+            fields.append("answer_notified_at")
+        old_es, old_qu = _answer_of(previous)
+        new_es, new_qu = _answer_of(suggestion)
+        if asked_again and old_qu and new_qu == old_qu and new_es != old_es:
+            # A new answer written in Spanish only: the Kichwa of the old one would answer something else.
+            # Kichwa readers get the Spanish until it is translated.
+            suggestion.answer_qu = ""
+            fields.append("answer_qu")
     answered = suggestion.status in (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED) and bool(
         (suggestion.answer_es or "").strip()
     )
@@ -298,7 +389,7 @@ def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | Non
         suggestion.moderation, suggestion.moderated_at, suggestion.moderated_by = Moderation.APPROVED, now, user
         fields += ["moderation", "moderated_at", "moderated_by"]
     if fields:
-        suggestion.save(update_fields=fields)
+        suggestion.save(update_fields=list(dict.fromkeys(fields)))
     if answered and suggestion.email and suggestion.answer_notified_at is None:
         from .tasks import notify_suggestion_answered_task
 
@@ -306,8 +397,13 @@ def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | Non
     return suggestion
 
 
+def _answer_of(suggestion: Suggestion) -> tuple[str, str]:
+    return ((suggestion.answer_es or "").strip(), (suggestion.answer_qu or "").strip())
+
+
 def comment_staff_saved(*, comment: Comment, previous: Comment | None, by) -> Comment:
-    """After staff save a comment: date and sign its official response when it was written or changed."""
+    """After staff save a comment: date and sign its official response when it was written or changed, and,
+    once the comment is approved, queue the one e-mail that tells its author about the response."""
     fields = _rehash_contact(comment)
     old = (previous.response_es or "", previous.response_qu or "") if previous else ("", "")
     new = (comment.response_es or "", comment.response_qu or "")
@@ -317,7 +413,28 @@ def comment_staff_saved(*, comment: Comment, previous: Comment | None, by) -> Co
         fields += ["response_at", "response_by"]
     if fields:
         comment.save(update_fields=fields)
+    if _comments_to_notify(Comment.objects.filter(pk=comment.pk)):
+        transaction.on_commit(lambda: _enqueue(_comment_response_task(), comment.pk))
     return comment
+
+
+def _comments_with_response_to_notify(rows: models.QuerySet) -> models.QuerySet:
+    """Approved comments with an official response and their author's address, whose response was not e-mailed."""
+    return (
+        rows.filter(moderation=Moderation.APPROVED, response_notified_at=None)
+        .exclude(email="")
+        .exclude(Q(response_es="") | Q(response_es__isnull=True), Q(response_qu="") | Q(response_qu__isnull=True))
+    )
+
+
+def _comments_to_notify(rows: models.QuerySet) -> list[int]:
+    return list(_comments_with_response_to_notify(rows).values_list("pk", flat=True))
+
+
+def _comment_response_task():
+    from .tasks import notify_comment_response_task
+
+    return notify_comment_response_task
 
 
 def _rehash_contact(item) -> list[str]:
@@ -352,31 +469,43 @@ def _site_url(name: str, **kwargs) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
-def _send_once(pk: int, field: str, *, template: str, subject: Callable[[Suggestion], str]) -> bool:
-    claimed_at = _claim(Suggestion, pk, field)
+def _mail_once(
+    model: type[models.Model],
+    pk: int,
+    field: str,
+    *,
+    template: str,
+    subject: Callable[[models.Model], str],
+    context: Callable[[models.Model], dict],
+) -> bool:
+    """Send the one e-mail claimed on `field` of a row (a suggestion or a comment) to the address it holds, in
+    the row's language (Spanish for any other); False when another run sent it or the address is gone."""
+    claimed_at = _claim(model, pk, field)
     if claimed_at is None:
         return False
-    suggestion = Suggestion.objects.get(pk=pk)
-    if not suggestion.email:  # anonymised in between
+    row = model.objects.get(pk=pk)
+    if not row.email:  # anonymised in between
         return False
-    language = suggestion.language if suggestion.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    language = row.language if row.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     try:
         with translation.override(language):
-            context = {
-                "suggestion": suggestion,
-                "tracking_url": _site_url("feedback:track") + f"?codigo={suggestion.tracking_code}",
-                "privacy_url": _site_url("privacy"),
-            }
-            send_mail(
-                subject(suggestion),
-                render_to_string(template, context),
-                settings.DEFAULT_FROM_EMAIL,
-                [suggestion.email],
-            )
+            body = render_to_string(template, {**context(row), "privacy_url": _site_url("privacy")})
+            send_mail(subject(row), body, settings.DEFAULT_FROM_EMAIL, [row.email])
     except Exception:
-        _release(Suggestion, pk, field, claimed_at)
+        _release(model, pk, field, claimed_at)
         raise
     return True
+
+
+def _send_once(pk: int, field: str, *, template: str, subject: Callable[[Suggestion], str], extra=None) -> bool:
+    def context(suggestion: Suggestion) -> dict:
+        return {
+            "suggestion": suggestion,
+            "tracking_url": _site_url("feedback:track") + f"?codigo={suggestion.tracking_code}",
+            **(extra or {}),
+        }
+
+    return _mail_once(Suggestion, pk, field, template=template, subject=subject, context=context)
 
 
 def suggestion_send_confirmation(*, suggestion_id: int) -> bool:
@@ -390,7 +519,8 @@ def suggestion_send_confirmation(*, suggestion_id: int) -> bool:
 
 
 def suggestion_notify_answered(*, suggestion_id: int) -> bool:
-    """E-mail the person that their message was answered, once ever (claimed on `answer_notified_at`)."""
+    """E-mail the person that their message was answered, once per answer (claimed on `answer_notified_at`,
+    which suggestion_staff_saved clears only for a new answer to a reply)."""
     if (
         not Suggestion.objects.filter(
             pk=suggestion_id, status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED]
@@ -399,11 +529,17 @@ def suggestion_notify_answered(*, suggestion_id: int) -> bool:
         .exists()
     ):
         return False
+    again = PreviousAnswer.objects.filter(suggestion_id=suggestion_id).exists()
+    if again:
+        subject = lambda s: _("Your message %(code)s has a new answer") % {"code": s.tracking_code}  # noqa: E731
+    else:
+        subject = lambda s: _("Your message %(code)s has been answered") % {"code": s.tracking_code}  # noqa: E731
     return _send_once(
         suggestion_id,
         "answer_notified_at",
         template="feedback/email/suggestion_answered.txt",
-        subject=lambda s: _("Your message %(code)s has been answered") % {"code": s.tracking_code},
+        subject=subject,
+        extra={"again": again},
     )
 
 
@@ -412,13 +548,62 @@ def suggestions_notify_pending(*, older_than_minutes: int = 5) -> int:
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     with_email = Suggestion.objects.exclude(email="")
     unconfirmed = with_email.filter(confirmation_sent_at=None, channel=Suggestion.Channel.WEB, created_at__lte=cutoff)
-    unnotified = with_email.filter(answer_notified_at=None, answered_at__lte=cutoff)
+    unnotified = with_email.filter(
+        answer_notified_at=None,
+        answered_at__lte=cutoff,
+        status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED],
+    )
     sent = 0
     for pk in list(unconfirmed.values_list("pk", flat=True)[:200]):
         sent += suggestion_send_confirmation(suggestion_id=pk)
     for pk in list(unnotified.values_list("pk", flat=True)[:200]):
         sent += suggestion_notify_answered(suggestion_id=pk)
     return sent
+
+
+def comment_notify_response(*, comment_id: int) -> bool:
+    """E-mail the author of an approved comment that staff published an official response under it: once ever
+    (claimed on `response_notified_at`), in the comment's language, with a link to the commitment's comments."""
+    if not _comments_with_response_to_notify(Comment.objects.filter(pk=comment_id)).exists():
+        return False
+
+    def context(comment: Comment) -> dict:
+        commitment = comment.commitment
+        return {
+            "comment": comment,
+            "commitment": commitment,
+            "comments_url": _site_url("feedback:comments", code=commitment.code),
+        }
+
+    return _mail_once(
+        Comment,
+        comment_id,
+        "response_notified_at",
+        template="feedback/email/comment_response.txt",
+        subject=lambda c: _("Your comment on %(code)s has an official response") % {"code": c.commitment.code},
+        context=context,
+    )
+
+
+# A response older than this is not e-mailed by the sweep: its author would hear of something long published
+# (comments answered before these e-mails existed, or a broker down for more than a week).
+COMMENT_RESPONSE_SWEEP_DAYS = 7
+
+
+def comments_notify_pending(*, older_than_minutes: int = 5) -> int:
+    """The sweep: response e-mails that could not be queued when the response was written or the comment
+    approved (broker down)."""
+    now = timezone.now()
+    rows = _comments_with_response_to_notify(
+        Comment.objects.filter(
+            response_at__lte=now - timedelta(minutes=older_than_minutes),
+            moderated_at__lte=now - timedelta(minutes=older_than_minutes),
+        ).filter(
+            Q(response_at__gte=now - timedelta(days=COMMENT_RESPONSE_SWEEP_DAYS))
+            | Q(moderated_at__gte=now - timedelta(days=COMMENT_RESPONSE_SWEEP_DAYS))
+        )
+    )
+    return sum(comment_notify_response(comment_id=pk) for pk in list(rows.values_list("pk", flat=True)[:200]))
 
 
 def digest_send(*, day: date | None = None) -> bool:
@@ -448,16 +633,25 @@ def digest_send(*, day: date | None = None) -> bool:
             .select_related("commitment")
             .order_by("created_at")[:100]
         ),
+        "replies": list(
+            SuggestionReply.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
+            .select_related("suggestion")
+            .order_by("created_at")[:100]
+        ),
     }
     counts = {
         "suggestions": Suggestion.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
         "comments": Comment.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
         "evaluations": Evaluation.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
+        "replies": SuggestionReply.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
+        "survey_responses": SurveyResponse.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
     }
     pending = {
         "suggestions": Suggestion.objects.pending().count(),
         "comments": Comment.objects.pending().count(),
         "evaluations": Evaluation.objects.pending().count(),
+        "replies": SuggestionReply.objects.pending().count(),
+        "survey_responses": SurveyResponse.objects.pending().count(),
     }
     total = sum(counts.values())
     DailyDigest.objects.filter(pk=digest.pk).update(items=total)
@@ -472,7 +666,11 @@ def digest_send(*, day: date | None = None) -> bool:
         return False
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Citizen participation: %(count)s new since yesterday") % {"count": total}
+            subject = ngettext(
+                "Citizen participation: %(count)s new item since yesterday",
+                "Citizen participation: %(count)s new items since yesterday",
+                total,
+            ) % {"count": total}
             body = render_to_string(
                 "feedback/email/digest.txt",
                 {
@@ -499,10 +697,11 @@ class Anonymised:
     suggestions: int = 0
     comments: int = 0
     evaluations: int = 0
+    survey_responses: int = 0
 
     @property
     def total(self) -> int:
-        return self.suggestions + self.comments + self.evaluations
+        return self.suggestions + self.comments + self.evaluations + self.survey_responses
 
 
 @dataclass(frozen=True)
@@ -562,7 +761,8 @@ def contacts_anonymise(
     contacts, keeping their texts, scores and dates so that every figure stays the same.
 
     1. Find the rows (anonymise_targets).
-    2. Wipe name, e-mail, phone, their keyed hashes and the network-address hash; record when.
+    2. Wipe name, e-mail, phone, their keyed hashes and the network-address hash (of the suggestions' replies
+       too); record when.
     3. Drop the cached public pages (a comment's name was public).
     """
     targets = anonymise_targets(
@@ -577,6 +777,11 @@ def contacts_anonymise(
             ip_hash="", anonymised_at=now, updated_at=now
         ),
     )
+    # The replies to those suggestions hold no contact, only their sender's network-address hash: it goes too,
+    # their texts stay.
+    SuggestionReply.objects.filter(suggestion_id__in=targets.suggestions).update(
+        ip_hash="", anonymised_at=now, updated_at=now
+    )
     transaction.on_commit(bump_generation)
     return done
 
@@ -587,13 +792,18 @@ def anonymise_expired(*, now: datetime | None = None) -> Anonymised:
     once moderated. Items still waiting keep their contact: someone has yet to answer them."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=round(settings.PARTICIPATION_RETENTION_MONTHS * 365.25 / 12))
+    from .survey_services import survey_responses_anonymise_expired
+
     fresh = Q(anonymised_at__isnull=True)
-    return contacts_anonymise(
-        suggestions=Suggestion.objects.filter(fresh).filter(
-            Q(closed_at__lte=cutoff) | Q(closed_at__isnull=True, answered_at__lte=cutoff)
-        ),
+    done = contacts_anonymise(
+        # A suggestion the person's reply put back under review is waiting again.
+        suggestions=Suggestion.objects.filter(fresh)
+        .filter(Q(closed_at__lte=cutoff) | Q(closed_at__isnull=True, answered_at__lte=cutoff))
+        .exclude(status__in=[Suggestion.Status.RECEIVED, Suggestion.Status.UNDER_REVIEW]),
         comments=Comment.objects.filter(fresh, moderated_at__lte=cutoff),
         evaluations=Evaluation.objects.filter(fresh, moderated_at__lte=cutoff),
         # Each item is kept for its own time: a newer one from the same person keeps its contact until then.
         same_contact=False,
     )
+    # Survey responses keep no contact, only the network-address hash: it goes after the same time.
+    return dataclasses.replace(done, survey_responses=survey_responses_anonymise_expired(now=now))

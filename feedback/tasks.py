@@ -26,6 +26,20 @@ def notify_suggestion_answered_task(suggestion_id: int) -> bool:
         return services.suggestion_notify_answered(suggestion_id=suggestion_id)
 
 
+@shared_task(**RETRY)
+def notify_comment_response_task(comment_id: int) -> bool:
+    """Tell the author of an approved comment that it has an official response (one e-mail, never two)."""
+    with acting_as(None, "task"):
+        return services.comment_notify_response(comment_id=comment_id)
+
+
+@shared_task(acks_late=True)
+def notify_pending_comment_responses_task() -> int:
+    """Periodic sweep (Celery beat): response e-mails that could not be queued when the broker was down."""
+    with acting_as(None, "task"):
+        return services.comments_notify_pending()
+
+
 @shared_task(acks_late=True)
 def notify_pending_suggestions_task() -> int:
     """Periodic sweep (Celery beat): e-mails that could not be queued when the broker was down."""

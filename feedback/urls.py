@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("participa/sugerencia/", views.suggestion_new, name="suggest"),
     path("participa/recibido/<str:code>/", views.suggestion_sent, name="suggestion_sent"),
     path("participa/seguimiento/", views.track, name="track"),
+    path("participa/seguimiento/responder/", views.reply_new, name="reply"),
     path("participa/respuestas/", views.answers, name="answers"),
     path("participa/compromiso/", views.choose_commitment, name="choose"),
     path("participa/compromisos/<str:code>/comentar/", views.comment_new, name="comment"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("participa/compromisos/<str:code>/comentarios/", views.comments, name="comments"),
     path("participa/compromisos/<str:code>/evaluar/", views.evaluation_new, name="evaluate"),
     path("participa/compromisos/<str:code>/evaluar/enviado/", views.evaluation_sent, name="evaluation_sent"),
+    path("participa/encuestas/", include("feedback.survey_urls")),
+    path("reuniones/", include("feedback.meeting_urls")),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -23,8 +24,8 @@ from commitments.selectors import plan_current
 from conecta.cache import public_page
 
 from . import selectors, services
-from .forms import CommentForm, EvaluationForm, SuggestionForm
-from .models import Comment, Evaluation, Meeting, Suggestion
+from .forms import CommentForm, EvaluationForm, ReplyForm, SuggestionForm
+from .models import Comment, Evaluation, Meeting, Suggestion, SuggestionReply
 from .protection import ip_hash, posted_token, rate_limit_hit, too_many_attempts
 
 CODE = re.compile(r"[A-Z0-9]{1,12}")
@@ -61,6 +62,8 @@ def plan_about(request):
 @public_page
 def participate(request):
     """The ways to take part, each with its form or a link to it."""
+    from .survey_selectors import surveys_open
+
     plan = plan_current()
     return render(
         request,
@@ -68,6 +71,7 @@ def participate(request):
         {
             "commitments": selectors.commitment_choices(plan=plan),
             "answers_count": selectors.answers_public().count(),
+            "open_surveys": surveys_open(now=timezone.now()),
         },
     )
 
@@ -136,19 +140,93 @@ def suggestion_sent(request, code: str):
     return render(request, "feedback/suggestion_sent.html", {"suggestion": suggestion})
 
 
+# On the tracking page: ?codigo=<code>&respuesta=enviada after a reply was stored.
+REPLY_SENT = "enviada"
+
+
 @never_cache
 def track(request):
-    """Follow a message by its tracking code: its status, dates and answer; never who sent it."""
+    """Follow a message by its tracking code: its status and the dated exchange (answers, replies); never who
+    sent it. Whoever holds the code may write back (reply_new)."""
     raw = request.GET.get("codigo", "")
-    context = {"raw": raw[:40], "searched": bool(raw.strip())}
-    if context["searched"]:
-        wait = rate_limit_hit(request, "track")
-        if wait:
-            return too_many_attempts(request, wait)
-        code = services.tracking_code_normalise(raw)
+    if not raw.strip():
+        return render(request, "feedback/track.html", {"raw": raw[:40], "searched": False})
+    wait = rate_limit_hit(request, "track")
+    if wait:
+        return too_many_attempts(request, wait)
+    return _track_page(request, raw=raw, replied=request.GET.get("respuesta") == REPLY_SENT)
+
+
+_UNREAD = object()
+
+
+def _track_page(
+    request,
+    *,
+    raw: str,
+    suggestion=_UNREAD,
+    form: ReplyForm | None = None,
+    replied: bool = False,
+    status: int = 200,
+):
+    """The tracking page of the code `raw` (its suggestion, when the caller already read it): the message, its
+    timeline and, when it takes replies, the form."""
+    code = services.tracking_code_normalise(raw)
+    if suggestion is _UNREAD:
         suggestion = selectors.suggestion_tracked(code=code) if code else None
-        context.update(code=code, suggestion=suggestion, statuses=Suggestion.Status.choices)
-    return render(request, "feedback/track.html", context)
+    context = {"raw": raw[:40], "searched": True, "code": code, "suggestion": suggestion, "form": None}
+    if suggestion is not None:
+        accepts = services.suggestion_accepts_replies(suggestion)
+        timeline = selectors.suggestion_timeline(suggestion, get_language())
+        context.update(
+            statuses=Suggestion.Status.choices,
+            timeline=timeline,
+            answered_any=any(entry.kind == "answer" for entry in timeline),
+            accepts_replies=accepts,
+            replied=replied,
+            form=(form or ReplyForm()) if accepts else None,
+        )
+    return render(request, "feedback/track.html", context, status=status)
+
+
+def _tracking_url(code: str, **params) -> str:
+    return f"{reverse('feedback:track')}?{urlencode({'codigo': code, **params})}"
+
+
+@never_cache
+def reply_new(request):
+    """Write back about a message, from its tracking page (the code travels in the form). Stored once per form
+    token, pending moderation and never public; the message goes back under review."""
+    if request.method != "POST":
+        code = services.tracking_code_normalise(request.GET.get("codigo", ""))
+        return redirect(_tracking_url(code) if code else reverse("feedback:track"))
+    token = posted_token(request.POST)
+    done = (
+        SuggestionReply.objects.filter(submission_token=token).select_related("suggestion").first() if token else None
+    )
+    if done is not None:  # a reload or a second click: the same confirmation, nothing stored twice
+        return redirect(_tracking_url(done.suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
+    wait = rate_limit_hit(request, "reply")
+    if wait:
+        return too_many_attempts(request, wait)
+    raw = request.POST.get("codigo", "")
+    code = services.tracking_code_normalise(raw)
+    suggestion = selectors.suggestion_tracked(code=code) if code else None
+    if suggestion is None or not services.suggestion_accepts_replies(suggestion):
+        return _track_page(request, raw=raw, suggestion=suggestion, status=200 if suggestion is None else 409)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _track_page(request, raw=raw, suggestion=suggestion, form=form)
+    try:
+        services.suggestion_reply_submit(
+            suggestion=suggestion,
+            text=form.cleaned_data["text"],
+            sender=_sender(request, form),
+            token=form.cleaned_data["token"],
+        )
+    except services.ReplyRefused:
+        return _track_page(request, raw=raw, status=409)
+    return redirect(_tracking_url(suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
 
 
 @public_page

@@ -26,7 +26,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel
-from conecta.files import fingerprint, needs_fingerprint
+from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
 
 from .periods import ANNUAL, QUARTERLY, Period
 
@@ -370,38 +370,6 @@ def _remove_report_file(sender, instance, **kwargs):
 
 
 # The independent monitor's records.
-
-
-def validate_pdf_upload(file) -> None:
-    """A real PDF, no larger than settings.REPORTS_UPLOAD_MAX_BYTES: it starts with %PDF- and pypdf can read it."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    limit = settings.REPORTS_UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
-            code="too_large",
-            params={"size": round(file.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-        )
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(
-            _("The file is not a PDF: a PDF file starts with “%%PDF-”. Export the document as PDF and try again."),
-            code="not_pdf",
-        )
-    try:
-        pages = len(PdfReader(file).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ValidationError(
-            _("The file starts like a PDF but cannot be read (it may be damaged or incomplete)."), code="bad_pdf"
-        ) from exc
-    finally:
-        file.seek(0)
-    if pages < 1:
-        raise ValidationError(_("The PDF has no pages."), code="bad_pdf")
 
 
 class MonitorDocument(models.Model):

@@ -91,6 +91,8 @@ def report_context(report: Report, language: str) -> dict:
     labels and dates follow it). Costs one query for the narratives unless they are prefetched."""
     snapshot = report.snapshot or {}
     narratives = {n.commitment_code: n.text for n in report.narratives.all()}
+    feedback = snapshot.get("feedback")
+    evaluated = feedback.get("evaluations_by_commitment", {}) if isinstance(feedback, dict) else {}
     commitments = []
     by_axis: dict[str, list[int]] = defaultdict(list)
     for row in snapshot.get("commitments", []):
@@ -127,6 +129,8 @@ def report_context(report: Report, language: str) -> dict:
                 "ends_on": _day(row["ends_on"]),
                 "irm_label": _level_label(row["irm_level"]),
                 "narrative": narratives.get(row["code"], ""),
+                # Citizens' evaluations in the period ({"count", "average"}); None when not recorded.
+                "evaluation": evaluated.get(row["code"]),
                 "milestones": milestones,
                 "updates": updates,
                 "has_example_data": any(m["is_illustrative"] for m in milestones)
@@ -146,7 +150,6 @@ def report_context(report: Report, language: str) -> dict:
     ]
     progress_rows = [(c["code"], c["progress"]) for c in commitments]
     plan = snapshot.get("plan", {})
-    feedback = snapshot.get("feedback")
     taken_at = snapshot.get("taken_at")
     return {
         "report": report,
@@ -162,13 +165,33 @@ def report_context(report: Report, language: str) -> dict:
         "progress_rows": progress_rows if len(progress_rows) <= CHART_COMMITMENTS_MAX else None,
         "commitments": commitments,
         "all_commitments": commitments,
-        # The participation figures, once the snapshot carries them: [{"label": {"es", "qu"}, "value"}, ...].
-        "feedback_rows": [(localized(f.get("label"), language), f.get("value")) for f in feedback.get("figures", [])]
-        if isinstance(feedback, dict)
-        else None,
+        # Citizen participation in the period, or None for a report whose snapshot predates it.
+        "participation": participation_of(feedback, language),
         "has_example_data": bool(totals.get("has_example_data")),
         "is_draft": not report.is_published,
         "language": language,
+    }
+
+
+def participation_of(feedback, language: str) -> dict | None:
+    """The snapshot's participation figures for the page and the PDF: `groups` of (label, value) rows under
+    their titles, the rows of the channels' chart, and the groups its table shows. None when the snapshot did
+    not record them."""
+    if not isinstance(feedback, dict):
+        return None
+    rows: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for figure in feedback.get("figures", []):
+        rows[figure.get("group", "")].append((localized(figure.get("label"), language), figure.get("value")))
+    titles = [(g.get("key", ""), localized(g.get("title"), language)) for g in feedback.get("groups", [])]
+    known = {key for key, _title in titles}
+    titles += [(key, "") for key in rows if key not in known]
+    groups = [{"key": key, "title": title, "rows": rows[key]} for key, title in titles if rows.get(key)]
+    channels = rows.get("channels") or None
+    return {
+        "groups": groups,
+        # The channels are drawn as a chart (with its own data table); the table holds the other groups.
+        "channel_rows": channels,
+        "table_groups": [g for g in groups if g["key"] != "channels" or not channels],
     }
 
 
@@ -219,15 +242,21 @@ CSV_COLUMNS = [
     "budget_planned",
     "budget_executed",
     "is_illustrative",
+    "figure",
+    "value",
 ]
 
 
 def report_data_csv(report: Report) -> str:
-    """One row per commitment, milestone and update of the snapshot (the `record` column says which)."""
+    """One row per commitment, milestone and update of the snapshot, and one per participation figure of the
+    period and per commitment's evaluations (the `record` column says which; `figure` names a figure)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in (report.snapshot or {}).get("commitments", []):
+    snapshot = report.snapshot or {}
+    feedback = snapshot.get("feedback")
+    evaluated = feedback.get("evaluations_by_commitment", {}) if isinstance(feedback, dict) else {}
+    for row in snapshot.get("commitments", []):
         common = {
             "commitment_code": row["code"],
             "commitment_title_es": row["title"].get("es", ""),
@@ -276,4 +305,24 @@ def report_data_csv(report: Report) -> str:
                     "is_illustrative": u["is_illustrative"],
                 }
             )
+        for name, value in (evaluated.get(row["code"]) or {}).items():
+            writer.writerow({**common, "record": "participation", "figure": f"evaluations.{name}", "value": value})
+    if isinstance(feedback, dict):
+        titles = {g.get("key"): g.get("title", {}) for g in feedback.get("groups", [])}
+        for figure in feedback.get("figures", []):
+            title = titles.get(figure.get("group"), {})
+            label = figure.get("label", {})
+            writer.writerow(
+                {
+                    "record": "participation",
+                    "title_es": _joined(title.get("es"), label.get("es")),
+                    "title_qu": _joined(title.get("qu") or title.get("es"), label.get("qu") or label.get("es")),
+                    "figure": figure.get("key"),
+                    "value": figure.get("value"),
+                }
+            )
     return out.getvalue()
+
+
+def _joined(*parts) -> str:
+    return " · ".join(part for part in parts if part)

@@ -2,10 +2,10 @@
 snapshot is taken (the day after the period's end when Celery beat creates the draft), and the published
 updates dated within the period.
 
-Schema (version 1), everything JSON-native so that the JSON twin is the snapshot itself:
+Schema (version 2), everything JSON-native so that the JSON twin is the snapshot itself:
 
     {
-      "schema": 1,
+      "schema": 2,
       "taken_at": "2025-10-01T01:15:00-05:00",
       "plan": {"slug", "title": {"es", "qu"}, "starts_on", "ends_on"},
       "period": {"key": "2025-Q3", "kind": "quarterly", "starts_on", "ends_on", "time_zone"},
@@ -22,11 +22,22 @@ Schema (version 1), everything JSON-native so that the JSON twin is the snapshot
           "updates": [{"occurred_on", "title": {"es", "qu"}, "text": {"es", "qu"}, "progress",
                        "milestone_order", "is_illustrative"}]
       }],
-      "feedback": null
+      "feedback": {
+          "groups": [{"key", "title": {"es", "qu"}}],
+          "figures": [{"key": "channels.assembly", "group", "label": {"es", "qu"}, "value": 3}],
+          "evaluations_by_commitment": {code: {"count", "average": 3.8 | null}}
+      }
     }
 
+`feedback` (schema 2) holds the citizen participation of the period, read from the participation app when the
+snapshot is taken (feedback.selectors.participation_figures): evaluations, suggestions by kind, channel and
+language, answers, comments, meetings and their attendance, survey responses. Its labels are frozen in both
+languages with the figures. Reports whose snapshot was taken before it existed (schema 1) hold `"feedback": null`,
+and their pages say the figures were not recorded; a published snapshot is never recomputed.
+
 Texts carry both languages ({"es": ..., "qu": ...}); a missing Kichwa text is "" and readers fall back to Spanish
-(`localized`). Dates are ISO strings, amounts decimal strings (never floats).
+(`localized`). Dates are ISO strings, amounts decimal strings (never floats); an average score is a number with
+one decimal, or null when nobody evaluated.
 """
 
 from __future__ import annotations
@@ -36,13 +47,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel, Milestone, ProgressUpdate
+from feedback.models import Evaluation, Language, Meeting, Suggestion
+from feedback.selectors import participation_figures
 
 from .periods import Period
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -142,9 +156,74 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
         },
         "totals": totals_of(rows),
         "commitments": rows,
-        # Citizen-feedback figures of the period: filled once the participation app (feedback) exposes them
-        # through a selector this module may read. Until then there is nothing to report, and readers skip it.
-        "feedback": None,
+        "feedback": feedback_of(plan=plan, period=period, codes=[row["code"] for row in rows]),
+    }
+
+
+def _labels(label) -> dict[str, str]:
+    """A lazily translated label in every language of the portal."""
+    out = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            out[code] = str(label)
+    return out
+
+
+# Plural names of what citizens send, for the report's rows (the models' choices are singular).
+_KIND_ROWS = {
+    Suggestion.Kind.SUGGESTION: _("Suggestions"),
+    Suggestion.Kind.COMPLAINT: _("Complaints"),
+    Suggestion.Kind.QUESTION: _("Questions"),
+}
+_GROUPS = {
+    "evaluations": _("Citizens' evaluations of progress"),
+    "suggestions": _("Suggestions, complaints and questions"),
+    "channels": _("Suggestions, complaints and questions by channel"),
+    "languages": _("Suggestions, complaints and questions by language"),
+    "comments": _("Comments on the commitments"),
+    "meetings": _("Meetings of the participation spaces"),
+    "surveys": _("Surveys"),
+}
+
+
+def feedback_of(*, plan: ActionPlan, period: Period, codes: list[str]) -> dict:
+    """The participation part of the snapshot: figures of the period with their labels in both languages.
+
+    Every kind, channel, language and meeting kind has its row, zero included, so that traditional channels
+    show even in a quarter without them and two reports read alike."""
+    figures = participation_figures(start=period.starts_on, end=period.ends_on, codes=codes, plan=plan)
+    total = figures.evaluations[""]
+    rows: list[dict] = []
+
+    def add(group: str, key: str, label, value) -> None:
+        rows.append({"key": f"{group}.{key}", "group": group, "label": _labels(label), "value": value})
+
+    add("evaluations", "count", _("Evaluations received"), total.count)
+    add("evaluations", "average", _("Average score (1 to 5)"), total.average)
+    for score in range(5, 0, -1):
+        add("evaluations", f"score_{score}", Evaluation.Score(score).label, total.distribution.get(score, 0))
+    add("suggestions", "received", _("Received"), figures.suggestions_received)
+    for kind, label in _KIND_ROWS.items():
+        add("suggestions", f"kind.{kind}", label, figures.suggestions["kind"].get(kind, 0))
+    add("suggestions", "answered", _("Answered in the period"), figures.suggestions_answered)
+    for channel in Suggestion.Channel:
+        add("channels", channel.value, channel.label, figures.suggestions["channel"].get(channel.value, 0))
+    for language in Language:
+        add("languages", language.value, language.label, figures.suggestions["language"].get(language.value, 0))
+    add("comments", "received", _("Received"), figures.comments_received)
+    add("comments", "approved", _("Approved and published"), figures.comments_approved)
+    add("meetings", "held", _("Meetings held"), figures.meetings_held)
+    for kind in Meeting.Kind:
+        add("meetings", f"kind.{kind.value}", kind.label, figures.meetings.get(kind.value, 0))
+    add("meetings", "attendance", _("People who attended"), figures.attendance)
+    add("surveys", "responses", _("Survey responses"), figures.survey_responses)
+    return {
+        "groups": [{"key": key, "title": _labels(title)} for key, title in _GROUPS.items()],
+        "figures": rows,
+        "evaluations_by_commitment": {
+            code: {"count": figures.evaluations[code].count, "average": figures.evaluations[code].average}
+            for code in codes
+        },
     }
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from django import template
 
 register = template.Library()
@@ -10,6 +12,9 @@ register = template.Library()
 BAR_HEIGHT = 22
 GAP = 10
 LABEL_WIDTH = 0  # labels sit above their bars, so long Kichwa labels never squeeze the chart
+# SVG text does not wrap by itself: labels longer than this go on several lines, so that they fit a 360 px phone.
+LABEL_LINE_CHARS = 38
+LABEL_LINE_HEIGHT = 17
 
 
 @register.inclusion_tag("conecta/includes/_bar_chart.html")
@@ -29,9 +34,11 @@ def bar_chart(rows, *, title: str, unit: str = "", maximum: float | None = None,
     for item in items:
         value = item["value"] or 0
         item["width"] = round(max(0.0, min(1.0, value / top)) * 100, 2)
-        item["label_y"] = y + 14
-        item["bar_y"] = y + 20
-        y += 20 + BAR_HEIGHT + GAP
+        lines = textwrap.wrap(item["label"], LABEL_LINE_CHARS) or [""]
+        item["lines"] = [(line, y + 14 + i * LABEL_LINE_HEIGHT) for i, line in enumerate(lines)]
+        label_height = 20 + (len(lines) - 1) * LABEL_LINE_HEIGHT
+        item["bar_y"] = y + label_height
+        y += label_height + BAR_HEIGHT + GAP
     return {
         "items": items,
         "title": title,

@@ -77,9 +77,45 @@ def screenshots_dir() -> Path:
 
 @pytest.fixture
 def demo(transactional_db, live_server):
-    """The real Pastaza plan with its example milestones, visible to the live server's thread."""
+    """The real Pastaza plan with its example milestones, visible to the live server's thread, plus what only
+    tests have: a closed survey with results, a steering-committee meeting with minutes and agreements, and an
+    answered suggestion its sender replied to (tracking code PZ-BRWS-R2)."""
     call_command("load_demo", stdout=io.StringIO())
+    participation_examples()
     return live_server
+
+
+def participation_examples() -> None:
+    from datetime import date, timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from commitments.models import Commitment
+    from feedback.models import Agreement, Moderation, SuggestionReply
+    from tests.feedback.factories import AnsweredSuggestionFactory, respond, survey_with_questions
+    from tests.feedback.meeting_factories import AgreementFactory, MeetingFactory, attendance, pdf_bytes
+
+    now = timezone.now()
+    survey = survey_with_questions(
+        slug="encuesta-cerrada",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=1),
+    )
+    for n in range(6):
+        respond(survey, q1=[1, (n % 3) + 1], q2=(n % 3) + 1, q3=(n % 5) + 1, q4=f"Opinión número {n} 🙂 ñ")
+    commitment = Commitment.objects.get(code="ECPTZ0003")
+    meeting = MeetingFactory(slug="comite-2025-03", title_qu="Pushak tantanakuy 2025", agenda_es="Bienvenida\nAvances")
+    meeting.minutes_es = "Se revisaron los avances del plan."
+    meeting.minutes_file.save("acta.pdf", ContentFile(pdf_bytes(), name="acta.pdf"))
+    attendance(meeting, men=4, women=5, public_sector=6, civil_society=3)
+    AgreementFactory(meeting=meeting, commitment=commitment, due_date=date(2025, 6, 30))
+    AgreementFactory(meeting=meeting, status=Agreement.Status.DONE, owner_es="Dirección de Planificación")
+    suggestion = AnsweredSuggestionFactory(tracking_code="PZ-BRWS-R2", commitment=commitment)
+    SuggestionReply.objects.create(
+        suggestion=suggestion, text="Gracias, ¿y en mi comunidad?", moderation=Moderation.PENDING,
+        submission_token="browser-reply-token-0000000001",
+    )
 
 
 class PageVisit:

@@ -40,6 +40,15 @@ PAGES = {
     "comment": ("participa/compromisos/ECPTZ0003/comentar/", 200),
     "comments": ("participa/compromisos/ECPTZ0003/comentarios/", 200),
     "evaluate": ("participa/compromisos/ECPTZ0003/evaluar/", 200),
+    "track-answered": ("participa/seguimiento/?codigo=PZ-BRWS-R2", 200),
+    "surveys": ("participa/encuestas/", 200),
+    "survey-open": ("participa/encuestas/como-quiere-informarse-del-plan/", 200),
+    "survey-results": ("participa/encuestas/encuesta-cerrada/resultados/", 200),
+    "survey-texts": ("participa/encuestas/encuesta-cerrada/resultados/pregunta-4/", 200),
+    "meetings": ("reuniones/", 200),
+    "meeting-workshop": ("reuniones/taller-cocreacion-biofisico-2024/", 200),
+    "meeting-committee": ("reuniones/comite-2025-03/", 200),
+    "agreements": ("reuniones/acuerdos/", 200),
     "404": ("no-existe/", 404),
 }
 WIDTHS = [360, 1280]

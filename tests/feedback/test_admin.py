@@ -24,6 +24,10 @@ def form_data(**attendance_counts) -> dict:
         "attendance-INITIAL_FORMS": "0",
         "attendance-MIN_NUM_FORMS": "0",
         "attendance-MAX_NUM_FORMS": "1000",
+        "agreements-TOTAL_FORMS": "0",
+        "agreements-INITIAL_FORMS": "0",
+        "agreements-MIN_NUM_FORMS": "0",
+        "agreements-MAX_NUM_FORMS": "1000",
     }
     for i, (category, count) in enumerate(attendance_counts.items()):
         dimension = "gender" if category in ("men", "women") else "sector"

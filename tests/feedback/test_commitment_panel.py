@@ -14,9 +14,10 @@ from .factories import CommentFactory, EvaluationFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/{lang}/compromisos/TEST0001/"
-# Measured: the commitment page's own 8 (tests/commitments/test_detail_view.py) and the panel's 3: the latest
-# approved comments, the evaluations counted by score, the latest approved evaluation comments.
-PAGE_QUERIES = 8 + 3
+# Measured: the commitment page's own 8 (tests/commitments/test_detail_view.py) and the panel's 4: the latest
+# approved comments, the evaluations counted by score, the latest approved evaluation comments, and the agreements
+# of published meetings about the commitment (tests/feedback/test_agreement_panel.py).
+PAGE_QUERIES = 8 + 4
 
 
 def test_only_approved_comments_are_shown_with_their_name_date_and_response(citizen, commitment):

@@ -1,4 +1,5 @@
-"""The e-mails of participation: each sent once, whatever runs twice, and the planners' digest once a day."""
+"""The e-mails of participation: each sent once, whatever runs twice (tracking code, answer, official response to a
+comment), and the planners' digest once a day."""
 
 from datetime import date, timedelta
 
@@ -9,8 +10,10 @@ from django.utils import timezone
 
 from commitments.roles import PLANNER
 from feedback import services
-from feedback.models import DailyDigest, Moderation, Suggestion
+from feedback.models import Comment, DailyDigest, Moderation, Suggestion
 from feedback.tasks import (
+    notify_comment_response_task,
+    notify_pending_comment_responses_task,
     notify_pending_suggestions_task,
     notify_suggestion_answered_task,
     send_daily_digest_task,
@@ -114,3 +117,140 @@ def test_a_quiet_day_sends_no_digest(planners):
     assert services.digest_send() is False
     assert mail.outbox == []
     assert DailyDigest.objects.get().sent_at is not None
+
+
+# Official responses to comments.
+
+
+def respond(comment, by=None, **changes):
+    """What the comment admin does on save: the row read afresh, the response saved, then the service."""
+    previous = Comment.objects.get(pk=comment.pk)
+    row = Comment.objects.get(pk=comment.pk)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.save()
+    return services.comment_staff_saved(comment=row, previous=previous, by=by)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("qu", "/qu/"), ("es", "/es/"), ("other", "/es/")])
+def test_a_response_to_an_approved_comment_is_e_mailed_once_in_its_language(
+    commitment, django_capture_on_commit_callbacks, language, expected
+):
+    CommentFactory(commitment=commitment, moderation=Moderation.APPROVED, name="Otra Persona", email="otra@example.org")
+    comment = CommentFactory(commitment=commitment, moderation=Moderation.APPROVED, language=language)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(comment, response_es="Gracias: lo incluimos.", response_qu="Yupaychani.")
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(comment, response_es="Gracias: lo incluimos en abril.")  # an edit: no second e-mail
+    again = notify_comment_response_task.delay(comment.pk).get()
+    swept = notify_pending_comment_responses_task.delay().get()
+
+    assert (again, swept) == (False, 0)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["kuri@example.org"]
+    assert commitment.code in message.subject
+    assert f"{expected}participa/compromisos/{commitment.code}/comentarios/" in message.body
+    assert ("Yupaychani." if language == "qu" else "Gracias: lo incluimos.") in message.body
+    for private in ("Otra Persona", "otra@example.org", "Kuri"):
+        assert private not in message.body
+    comment.refresh_from_db()
+    assert comment.response_notified_at is not None
+
+
+def test_nothing_is_e_mailed_before_approval_then_approving_sends_it(
+    planner, commitment, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(commitment=commitment)
+    silent = CommentFactory(commitment=commitment, email="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(comment, response_es="Lo revisamos.")
+        respond(silent, response_es="Lo revisamos.")
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contributions_moderate(
+            queryset=Comment.objects.filter(pk__in=[comment.pk, silent.pk]), decision=Moderation.APPROVED, by=planner
+        )
+
+    assert [m.to for m in mail.outbox] == [["kuri@example.org"]]
+
+
+def test_a_broker_down_loses_no_response_e_mail_and_the_staff_save_succeeds(
+    commitment, monkeypatch, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(commitment=commitment, moderation=Moderation.APPROVED, moderated_at=timezone.now())
+
+    def down(*args):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(notify_comment_response_task, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(comment, response_es="Respuesta oficial.")
+    assert mail.outbox == []
+    comment.refresh_from_db()
+    assert comment.response_es == "Respuesta oficial." and comment.response_notified_at is None
+
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Comment.objects.filter(pk=comment.pk).update(response_at=an_hour_ago, moderated_at=an_hour_ago)
+    assert notify_pending_comment_responses_task.delay().get() == 1
+    assert notify_pending_comment_responses_task.delay().get() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_leaves_old_responses_and_unapproved_or_anonymised_comments(commitment):
+    long_ago = timezone.now() - timedelta(days=30)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    CommentFactory(
+        commitment=commitment,
+        moderation=Moderation.APPROVED,
+        response_es="Vieja",
+        response_at=long_ago,
+        moderated_at=long_ago,
+    )
+    CommentFactory(commitment=commitment, response_es="Sin aprobar", response_at=an_hour_ago)
+    CommentFactory(
+        commitment=commitment,
+        moderation=Moderation.APPROVED,
+        email="",
+        response_es="Anonimizado",
+        response_at=an_hour_ago,
+        moderated_at=an_hour_ago,
+    )
+
+    assert services.comments_notify_pending() == 0
+    assert mail.outbox == []
+
+
+def test_a_failed_response_e_mail_is_released_for_the_retry(commitment, monkeypatch):
+    comment = CommentFactory(
+        commitment=commitment, moderation=Moderation.APPROVED, response_es="Hola", response_at=timezone.now()
+    )
+
+    def broken(self, messages):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    with pytest.raises(OSError):
+        services.comment_notify_response(comment_id=comment.pk)
+    comment.refresh_from_db()
+    assert comment.response_notified_at is None
+
+    monkeypatch.undo()
+    assert services.comment_notify_response(comment_id=comment.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_responding_in_the_admin_e_mails_the_commenter(planner_client, commitment, django_capture_on_commit_callbacks):
+    from tests.commitments.admin_helpers import form_data
+
+    comment = CommentFactory(commitment=commitment, moderation=Moderation.APPROVED, language="qu")
+    url = f"/admin/feedback/comment/{comment.pk}/change/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = planner_client.post(url, form_data(planner_client.get(url), response_es="Gracias."))
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/qu/participa/compromisos/" in mail.outbox[0].body

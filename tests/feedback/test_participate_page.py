@@ -9,7 +9,7 @@ from .factories import AnsweredSuggestionFactory
 pytestmark = pytest.mark.django_db
 
 # Measured: the plan, its published commitments, the count of public answers.
-PARTICIPATE_QUERIES = 3
+PARTICIPATE_QUERIES = 4
 
 
 @pytest.mark.parametrize("lang", ["es", "qu"])

@@ -9,8 +9,9 @@ from .factories import AnsweredSuggestionFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
-# Measured: the suggestion with its commitment, canton and parish; the commitments it changed.
-TRACK_QUERIES = 2
+# Measured: the suggestion with its commitment, canton and parish; the commitments it changed; its earlier answers;
+# its replies.
+TRACK_QUERIES = 4
 
 
 @pytest.mark.parametrize("typed", ["{code}", "{lower}", "{compact}", " {spaced} ", "{short}"])

@@ -66,7 +66,8 @@ def test_the_json_twin_is_the_snapshot_with_the_reports_texts(published, citizen
     assert {f["language"]: f["sha256"] for f in data["report"]["files"]} == {
         f.language: f.sha256 for f in published.files.all()
     }
-    assert data["snapshot"]["feedback"] is None
+    # The participation of the period, frozen with its labels (tests/reports/test_participation_figures.py).
+    assert {f["key"] for f in data["snapshot"]["feedback"]["figures"]} >= {"evaluations.count", "channels.assembly"}
 
 
 def test_the_csv_twin_has_a_row_per_commitment_milestone_and_update(published, citizen):

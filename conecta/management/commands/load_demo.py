@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from commitments.loaders import real_plan_load
 from conecta.audit import acting_as
 from feedback.loaders import workshops_load
+from feedback.survey_loaders import survey_demo_load
 from reports.demo import demo_report_load
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with acting_as(None, "load_demo"):
             plan = real_plan_load()
             workshops = workshops_load(plan=plan)
+            survey_demo_load(plan=plan)
             report = demo_report_load()
         self.stdout.write(
             f"Loaded '{plan.title_es}': {plan.commitments.count()} commitments "

@@ -15,5 +15,6 @@ class Command(BaseCommand):
         with acting_as(None, "command"):
             done = anonymise_expired()
         self.stdout.write(
-            f"Anonymised {done.suggestions} suggestions, {done.comments} comments and {done.evaluations} evaluations."
+            f"Anonymised {done.suggestions} suggestions, {done.comments} comments, {done.evaluations} evaluations "
+            f"and {done.survey_responses} survey responses."
         )
