@@ -306,6 +306,9 @@ def _page_urls(slug: str) -> list[tuple[str, str]]:
             ("comment", reverse("feedback:comment", kwargs={"code": middle.code})),
             ("comments", reverse("feedback:comments", kwargs={"code": middle.code})),
             ("evaluate", reverse("feedback:evaluate", kwargs={"code": middle.code})),
+            ("surveys", reverse("feedback:surveys")),
+            ("meetings", reverse("feedback:meetings")),
+            ("agreements", reverse("feedback:agreements")),
         ]
 
 

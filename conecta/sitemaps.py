@@ -23,6 +23,7 @@ class StaticViewSitemap(LocalizedSitemap):
         "feedback:plan",
         "feedback:participate",
         "feedback:answers",
+        "feedback:surveys",
         "feedback:meetings",
         "feedback:agreements",
         "accessibility",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
-from feedback.sitemaps import MeetingSitemap
+from feedback.sitemaps import MeetingSitemap, SurveySitemap
 
 from . import views
 from .cache import public_page
@@ -23,6 +23,7 @@ sitemaps = {
     "institutions": InstitutionSitemap,
     "cantons": CantonSitemap,
     "meetings": MeetingSitemap,
+    "surveys": SurveySitemap,
 }
 
 urlpatterns = [

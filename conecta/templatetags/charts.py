@@ -18,8 +18,16 @@ LABEL_LINE_HEIGHT = 17
 
 
 @register.inclusion_tag("conecta/includes/_bar_chart.html")
-def bar_chart(rows, *, title: str, unit: str = "", maximum: float | None = None, chart_id: str = "chart",
-              value_label: str = "", caption: str = ""):
+def bar_chart(
+    rows,
+    *,
+    title: str,
+    unit: str = "",
+    maximum: float | None = None,
+    chart_id: str = "chart",
+    value_label: str = "",
+    caption: str = "",
+):
     """A horizontal bar chart of `rows`: an iterable of (label, value) pairs or dicts with label/value.
 
     `maximum` fixes the scale (100 for percentages); by default the largest value fills the width.

@@ -9,22 +9,37 @@ sitemap's addresses) and looks for the markers in every answer.
 from __future__ import annotations
 
 from collections import deque
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from commitments.models import Canton, Commitment, Evidence, Milestone, OgpValue
-from feedback.models import Comment, Meeting
+from feedback.models import Agreement, Comment, Meeting, Moderation, SuggestionReply
 
 from ..factories import CommitmentFactory, InstitutionFactory, MilestoneFactory, ProgressUpdateFactory
+from ..feedback.factories import AnsweredSuggestionFactory, QuestionFactory, SurveyFactory, respond
 
 pytestmark = pytest.mark.django_db
 
 MAX_PAGES = 400
 TEXT_BOXES = ("text", "search")
-SECRETS = ("SECRETO-C", "SECRETO-M", "SECRETO-U", "SECRETO-UM", "SECRETO-UC", "SECRETO-E", "SECRETO-MT", "SECRETO-CM")
+SECRETS = (
+    "SECRETO-C",
+    "SECRETO-M",
+    "SECRETO-U",
+    "SECRETO-UM",
+    "SECRETO-UC",
+    "SECRETO-E",
+    "SECRETO-MT",
+    "SECRETO-CM",
+    "SECRETO-AG",
+    "SECRETO-SV",
+    "SECRETO-SR",
+    "SECRETO-RP",
+)
 HIDDEN_CODE = "SECR0001"
 
 
@@ -143,6 +158,29 @@ def secrets(real_plan, settings):
         is_published=False,
     )
     Comment.objects.create(commitment=shown, text="SECRETO-CM")
+    # An agreement of that unpublished meeting (linked to a shown commitment), a draft survey, a closed survey's
+    # free-text answer still awaiting moderation, and a citizen's private reply to a public answer.
+    Agreement.objects.create(
+        meeting=Meeting.objects.get(slug="reunion-secreta"),
+        text_es="SECRETO-AG",
+        owner_es="SECRETO-AG",
+        commitment=shown,
+    )
+    draft = SurveyFactory(
+        slug="encuesta-secreta", title_es="SECRETO-SV", description_es="SECRETO-SV", is_published=False
+    )
+    QuestionFactory(survey=draft, text_es="SECRETO-SV", kind="text")
+    closed = SurveyFactory(
+        slug="encuesta-cerrada",
+        opens_at=timezone.now() - timedelta(days=30),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
+    QuestionFactory(survey=closed, order=1, kind="text")
+    respond(closed, moderation=Moderation.PENDING, q1="SECRETO-SR")
+    answered = AnsweredSuggestionFactory(commitment=shown, public_summary="Una sugerencia pública")
+    SuggestionReply.objects.create(
+        suggestion=answered, text="SECRETO-RP", submission_token="secret-reply-token-00000001"
+    )
     return {"shown": shown, "hidden": hidden, "secret_lead": secret_lead}
 
 
@@ -182,6 +220,9 @@ def test_no_unpublished_text_appears_on_any_public_page(client, secrets):
             f"/{lang}/novedades/feed/",
             f"/{lang}/compromisos/{shown.code}/feed/",
             f"/{lang}/instituciones/{secrets['secret_lead'].slug}/",
+            f"/{lang}/reuniones/acuerdos.csv",
+            f"/{lang}/participa/encuestas/encuesta-cerrada/resultados.csv",
+            f"/{lang}/participa/encuestas/encuesta-secreta/",
         ]
     start += sitemap_paths(client)
 
