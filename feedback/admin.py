@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from commitments import roles
@@ -174,7 +175,8 @@ class ModerationAdminMixin:
     @admin.action(description=_("Approve the selected items"), permissions=["change"])
     def approve_selected(self, request, queryset):
         count = services.contributions_moderate(queryset=queryset, decision=Moderation.APPROVED, by=request.user)
-        self.message_user(request, _("%(count)s items approved.") % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)s item approved.", "%(count)s items approved.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Reject the selected items (asks for a reason)"), permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -191,9 +193,10 @@ class ModerationAdminMixin:
             count = services.contributions_moderate(
                 queryset=queryset, decision=decision, by=request.user, reason=form.cleaned_data["reason"]
             )
-            message = (
-                _("%(count)s items rejected.") if decision == Moderation.REJECTED else _("%(count)s items hidden.")
-            )
+            if decision == Moderation.REJECTED:
+                message = ngettext("%(count)s item rejected.", "%(count)s items rejected.", count)
+            else:
+                message = ngettext("%(count)s item hidden.", "%(count)s items hidden.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
             return None
         title = _("Reject: give a reason") if decision == Moderation.REJECTED else _("Hide: give a reason")

@@ -19,8 +19,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from .admin import AddressFilter, ModerationAdminMixin, ModerationFilter, _short
@@ -146,7 +147,9 @@ class QuestionInline(TranslationStackedInline):
             if count:
                 return format_html('<a href="{}">{}</a>', url, _("This kind takes no options: remove them"))
             return _("This kind of question takes no options.")
-        label = _("%(count)s options · edit options") % {"count": count}
+        label = ngettext("%(count)s option · edit options", "%(count)s options · edit options", count) % {
+            "count": count
+        }
         return format_html('<a href="{}"><strong>{}</strong></a>', url, label)
 
 
@@ -221,7 +224,11 @@ class SurveyAdmin(TabbedTranslationAdmin):
             total = survey.responses.count()
             pending = survey.responses.pending().count()
         url = reverse("admin:feedback_surveyresponse_changelist") + f"?survey__id__exact={survey.pk}&moderation=all"
-        label = _("%(total)s responses (%(pending)s awaiting moderation)") % {"total": total, "pending": pending}
+        label = ngettext(
+            "%(total)s response (%(pending)s awaiting moderation)",
+            "%(total)s responses (%(pending)s awaiting moderation)",
+            total,
+        ) % {"total": total, "pending": pending}
         return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=_("on the portal"))
@@ -245,13 +252,6 @@ class SurveyAdmin(TabbedTranslationAdmin):
             _("Add a question with its options"),
             _("(below, each question's “edit options” link edits its options)"),
         )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name == "slug":
-            # The admin shows help texts as HTML: "<address>" would vanish.
-            field.help_text = escape(field.help_text)
-        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commitment":
@@ -488,7 +488,12 @@ class SurveyResponseAdmin(ModerationAdminMixin, admin.ModelAdmin):
         count = survey_responses_anonymise(queryset=queryset)
         self.message_user(
             request,
-            _("%(count)s responses anonymised: their answers and figures stay.") % {"count": count},
+            ngettext(
+                "%(count)s response anonymised: its answers and figures stay.",
+                "%(count)s responses anonymised: their answers and figures stay.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

@@ -55,6 +55,16 @@ def surveys_open(*, now: datetime, limit: int = 5) -> list[Survey]:
     return list(Survey.objects.open_at(now).select_related("commitment").order_by("closes_at", "pk")[:limit])
 
 
+def surveys_open_about(*, commitment, now: datetime) -> list[Survey]:
+    """The surveys about this commitment open now (for its page's opinion section); one query."""
+    return list(
+        Survey.objects.open_at(now)
+        .filter(commitment=commitment)
+        .only("pk", "slug", "title", "title_es", "title_qu", "closes_at", "is_illustrative")
+        .order_by("closes_at", "pk")
+    )
+
+
 # One survey.
 
 

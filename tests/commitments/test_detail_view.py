@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured: the commitment with its progress; its OGP values, supporters, cantons; milestones and their
 # evidence; updates and their evidence. It does not grow with the plan, the milestones or the evidence.
-# 8 for the commitment, 4 for the participation panel (comments, evaluation counts, evaluation comments, and the
-# agreements of published meetings about it).
-DETAIL_QUERIES = 8 + 4
+# 8 for the commitment, 5 for the participation panel (comments, evaluation counts, evaluation comments, the
+# agreements of published meetings about it, and the open surveys about it).
+DETAIL_QUERIES = 8 + 5
 
 
 def test_it_shows_the_published_milestones_and_updates(citizen, commitment):

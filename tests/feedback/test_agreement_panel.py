@@ -14,8 +14,8 @@ from .meeting_factories import AgreementFactory, MeetingFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/{lang}/compromisos/TEST0001/"
-# The commitment page's own 8 and the participation panel's 4 (tests/feedback/test_commitment_panel.py).
-PAGE_QUERIES = 8 + 4
+# The commitment page's own 8 and the participation panel's 5 (tests/feedback/test_commitment_panel.py).
+PAGE_QUERIES = 8 + 5
 
 
 @pytest.mark.parametrize("lang", ["es", "qu"])

@@ -33,7 +33,7 @@ def test_items_settled_long_ago_lose_their_contact_and_keep_their_text(commitmen
     out = io.StringIO()
     call_command("anonymise_expired", stdout=out)
 
-    assert "Anonymised 2 suggestions, 1 comments and 1 evaluations" in out.getvalue()
+    assert "Anonymised 2 suggestions, 1 comments, 1 evaluations and 0 survey responses" in out.getvalue()
     for item in (closed_old, answered_old, comment_old):
         item.refresh_from_db()
         assert (item.name, item.email, item.email_hash, item.ip_hash) == ("", "", "", "")
@@ -64,3 +64,27 @@ def test_the_retention_is_a_setting(commitment, settings):
 
     assert anonymise_expired_task.delay().get() == 1
     assert Evaluation.objects.get().anonymised_at is not None
+
+
+def test_survey_responses_kept_long_enough_lose_their_address_hash_and_keep_their_answers(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.services import anonymise_expired
+
+    from .factories import respond, survey_with_questions
+
+    survey = survey_with_questions()
+    old = respond(survey, q3=4)
+    recent = respond(survey, q3=2)
+    type(old).objects.filter(pk=old.pk).update(moderated_at=timezone.now() - timedelta(days=800))
+
+    done = anonymise_expired()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert done.survey_responses == 1
+    assert old.ip_hash == "" and old.anonymised_at is not None
+    assert old.answers.get().scale == 4
+    assert recent.ip_hash and recent.anonymised_at is None

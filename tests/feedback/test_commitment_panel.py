@@ -14,10 +14,10 @@ from .factories import CommentFactory, EvaluationFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/{lang}/compromisos/TEST0001/"
-# Measured: the commitment page's own 8 (tests/commitments/test_detail_view.py) and the panel's 4: the latest
-# approved comments, the evaluations counted by score, the latest approved evaluation comments, and the agreements
-# of published meetings about the commitment (tests/feedback/test_agreement_panel.py).
-PAGE_QUERIES = 8 + 4
+# Measured: the commitment page's own 8 (tests/commitments/test_detail_view.py) and the panel's 5: the latest
+# approved comments, the evaluations counted by score, the latest approved evaluation comments, the agreements
+# of published meetings about the commitment (tests/feedback/test_agreement_panel.py) and the open surveys about it.
+PAGE_QUERIES = 8 + 5
 
 
 def test_only_approved_comments_are_shown_with_their_name_date_and_response(citizen, commitment):
@@ -136,3 +136,28 @@ def test_an_anonymised_comment_keeps_its_text_without_a_name(citizen, commitment
 
     assert "Sigue visible" in text
     assert "Anonymous" in text or "Anónimo" in text
+
+
+def test_the_page_links_to_the_open_surveys_about_the_commitment_only(citizen, current_plan, commitment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .factories import SurveyFactory
+
+    SurveyFactory(slug="sobre-este", commitment=commitment, title_es="Encuesta sobre este compromiso")
+    SurveyFactory(
+        slug="cerrada-sobre-este",
+        commitment=commitment,
+        closes_at=timezone.now() - timedelta(hours=1),
+        opens_at=timezone.now() - timedelta(days=3),
+    )
+    SurveyFactory(slug="borrador-sobre-este", commitment=commitment, is_published=False)
+    SurveyFactory(slug="de-todo-el-plan")
+
+    html = citizen.get(f"/es/compromisos/{commitment.code}/").text
+
+    assert 'href="/es/participa/encuestas/sobre-este/"' in html
+    assert "Encuesta sobre este compromiso" in html
+    for other in ("cerrada-sobre-este", "borrador-sobre-este", "de-todo-el-plan"):
+        assert f"/participa/encuestas/{other}/" not in html

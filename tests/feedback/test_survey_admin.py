@@ -129,7 +129,7 @@ def test_the_survey_page_links_each_question_to_its_options_and_the_preview(plan
         assert f'href="{QUESTIONS}{question.pk}/change/"' in page.text
     assert f'href="/es/participa/encuestas/{survey.slug}/"' in page.text
     assert 'name="title_qu"' in page.text and 'name="questions-0-text_qu"' in page.text
-    assert "/participa/encuestas/&lt;" in page.text  # the address's help text is shown, not read as a tag
+    assert "/participa/encuestas/…/" in page.text  # the address's help text
     assert f'href="{QUESTIONS}add/?survey={survey.pk}"' in page.text
     add = planner_client.get(f"{QUESTIONS}add/?survey={survey.pk}")
     assert add.status_code == 200 and add.context["adminform"].form["survey"].value() == str(survey.pk)
