@@ -17,7 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests run Celery eagerly; the one worker test (tests/conecta/test_worker.py) talks to the real broker.
+# Tests run Celery eagerly; the real-worker tests (tests/worker.py and its users) talk to the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 TEST_BROKER_URL = CELERY_BROKER_URL or os.environ.get("CELERY_BROKER_URL", "")

@@ -1,7 +1,7 @@
 """Real Celery workers render reports over the broker (CI's PostgreSQL + Redis pass).
 
-Modelled on tests/conecta/test_worker.py: `celery -A conecta worker` runs in a subprocess against the test
-database pytest-django made, on a queue of its own so that no other test's worker takes the task.
+Like tests/conecta/test_worker.py, it starts `celery -A conecta worker` in a subprocess against the test database
+pytest-django made (tests/worker.py), here on a queue of its own so that no other test's worker takes the task.
 
 1. A published report is queued on commit, a worker renders both PDFs, and the report is ready.
 2. A worker is killed (SIGKILL) in the middle of a rendering: the message was never acknowledged (acks_late), so
@@ -12,11 +12,10 @@ database pytest-django made, on a queue of its own so that no other test's worke
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
-import sys
 import time
+from functools import partial
 from pathlib import Path
 from unittest import mock
 
@@ -26,11 +25,10 @@ from django.conf import settings
 from reports import services
 from reports.models import Report, ReportFile
 from reports.tasks import render_report_pdfs_task
-from tests.conecta.test_worker import _database_url_of_test_db
+from tests.worker import send_to_broker, start_worker, stop_worker, task_succeeded, wait_for
 
 from .conftest import Q3
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 45
 VISIBILITY_TIMEOUT = 4
 
@@ -48,77 +46,28 @@ def _queue() -> str:
 
 
 def _start_worker(log: Path, reports_root: Path, *, delay: int, name: str) -> subprocess.Popen:
+    """A worker on this run's reports queue that renders into `reports_root`, sleeping `delay` s before it renders
+    (REPORTS_RENDER_DELAY), with no result backend, and with Redis's visibility timeout cut to VISIBILITY_TIMEOUT."""
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "conecta.settings",
-        "CELERY_BROKER_URL": settings.TEST_BROKER_URL,
         "CELERY_RESULT_BACKEND": "",
-        "DATABASE_URL": _database_url_of_test_db(),
         "REPORTS_ROOT": str(reports_root),
         "REPORTS_RENDER_DELAY": str(delay),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "PYTHONUNBUFFERED": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "conecta",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        _queue(),
-        "--without-heartbeat",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=info",
-        "--hostname",
-        f"{name}-{os.getpid()}@%h",
-    ]
-    with log.open("w") as log_file:
-        return subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
+    return start_worker(log, queue=_queue(), name=name, env=env)
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-
-
-def _wait_for(predicate, *, what: str, worker: subprocess.Popen, log: Path, timeout: float = TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        if worker.poll() is not None:
-            pytest.fail(f"the worker exited ({worker.returncode}) while waiting for {what}:\n{log.read_text()}")
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}; worker log:\n{log.read_text()}")
-
-
-def _send_to_broker(report_id: int) -> str:
-    from conecta.celery import app
-
-    eager, old_broker = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, settings.TEST_BROKER_URL
-    try:
-        return render_report_pdfs_task.apply_async(args=[report_id], queue=_queue()).id
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = eager, old_broker
+_wait_for = partial(wait_for, timeout=TIMEOUT)
 
 
 def _publish_over_the_broker(report: Report) -> str:
     """Publish as the admin does, with the on-commit queueing going to the real broker; returns the task id."""
     sent = []
-    with mock.patch("reports.services._enqueue_render", side_effect=lambda pk: sent.append(_send_to_broker(pk))):
+
+    def enqueue(pk: int) -> None:
+        sent.append(send_to_broker(render_report_pdfs_task, pk, queue=_queue()))
+
+    with mock.patch("reports.services._enqueue_render", side_effect=enqueue):
         services._publish(report=report, by=None)  # autocommit: the on-commit hook runs at once
     assert len(sent) == 1
     return sent[0]
@@ -129,8 +78,7 @@ def _state(report: Report) -> str:
 
 
 def _successes(task_id: str, *logs: Path) -> list[str]:
-    pattern = rf"\[{re.escape(task_id)}\] succeeded in [0-9.]+s: '(\w+)'"
-    return [m for log in logs for m in re.findall(pattern, log.read_text())]
+    return [result for log in logs for result in task_succeeded(log, task_id)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -143,13 +91,13 @@ def test_a_real_worker_renders_a_published_report(plan_with_progress, reports_ro
         assert _state(report) == Report.RenderState.QUEUED
         _wait_for(lambda: _state(report) == Report.RenderState.READY, what="the PDFs", worker=worker, log=log)
         _wait_for(lambda: _successes(task_id, log), what="the task's success line", worker=worker, log=log)
-        assert _successes(task_id, log) == ["ready"]
+        assert _successes(task_id, log) == ["'ready'"]
         files = ReportFile.objects.filter(report=report)
         assert sorted(files.values_list("language", flat=True)) == ["es", "qu"]
         for row in files:
             assert Path(row.file.path).read_bytes().startswith(b"%PDF-")
     finally:
-        _stop(worker)
+        stop_worker(worker)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -188,7 +136,7 @@ def test_a_rendering_cut_short_by_a_killed_worker_is_delivered_again_and_done_on
             lambda: _successes(task_id, second_log), what="the task's success line", worker=second, log=second_log
         )
 
-        assert _successes(task_id, first_log, second_log) == ["ready"]
+        assert _successes(task_id, first_log, second_log) == ["'ready'"]
         assert task_id in second_log.read_text()
         assert sorted(ReportFile.objects.filter(report=report).values_list("language", flat=True)) == ["es", "qu"]
         on_disk = sorted(p.name for p in reports_root.rglob("*") if p.is_file())
@@ -197,4 +145,4 @@ def test_a_rendering_cut_short_by_a_killed_worker_is_delivered_again_and_done_on
         if first.poll() is None:
             first.kill()
         if second is not None:
-            _stop(second)
+            stop_worker(second)
