@@ -78,8 +78,8 @@ def screenshots_dir() -> Path:
 @pytest.fixture
 def demo(transactional_db, live_server):
     """The real Pastaza plan with its example milestones, visible to the live server's thread, plus what only
-    tests have: a closed survey with results, a steering-committee meeting with minutes and agreements, and an
-    answered suggestion its sender replied to (tracking code PZ-BRWS-R2)."""
+    tests have: a closed survey with results, an open one with a required question, a steering-committee meeting
+    with minutes and agreements, and an answered suggestion its sender replied to (tracking code PZ-BRWS-R2)."""
     call_command("load_demo", stdout=io.StringIO())
     participation_examples()
     return live_server
@@ -104,6 +104,7 @@ def participation_examples() -> None:
     )
     for n in range(6):
         respond(survey, q1=[1, (n % 3) + 1], q2=(n % 3) + 1, q3=(n % 5) + 1, q4=f"Opinión número {n} 🙂 ñ")
+    survey_with_questions(slug="encuesta-abierta")  # open, its first question required
     commitment = Commitment.objects.get(code="ECPTZ0003")
     meeting = MeetingFactory(slug="comite-2025-03", title_qu="Pushak tantanakuy 2025", agenda_es="Bienvenida\nAvances")
     meeting.minutes_es = "Se revisaron los avances del plan."
@@ -113,7 +114,9 @@ def participation_examples() -> None:
     AgreementFactory(meeting=meeting, status=Agreement.Status.DONE, owner_es="Dirección de Planificación")
     suggestion = AnsweredSuggestionFactory(tracking_code="PZ-BRWS-R2", commitment=commitment)
     SuggestionReply.objects.create(
-        suggestion=suggestion, text="Gracias, ¿y en mi comunidad?", moderation=Moderation.PENDING,
+        suggestion=suggestion,
+        text="Gracias, ¿y en mi comunidad?",
+        moderation=Moderation.PENDING,
         submission_token="browser-reply-token-0000000001",
     )
 

@@ -41,6 +41,10 @@ PAGES = {
     "comments": ("participa/compromisos/ECPTZ0003/comentarios/", 200),
     "evaluate": ("participa/compromisos/ECPTZ0003/evaluar/", 200),
     "track-answered": ("participa/seguimiento/?codigo=PZ-BRWS-R2", 200),
+    "suggestion-sent": ("participa/recibido/PZ-BRWS-R2/", 200),
+    "comment-sent": ("participa/compromisos/ECPTZ0003/comentar/enviado/", 200),
+    "evaluation-sent": ("participa/compromisos/ECPTZ0003/evaluar/enviado/", 200),
+    "survey-thanks": ("participa/encuestas/encuesta-abierta/gracias/", 200),
     "surveys": ("participa/encuestas/", 200),
     "survey-open": ("participa/encuestas/como-quiere-informarse-del-plan/", 200),
     "survey-results": ("participa/encuestas/encuesta-cerrada/resultados/", 200),
@@ -273,3 +277,39 @@ def test_print_stylesheet_and_pdf_handout(visit, screenshots_dir):
         subprocess.run(
             ["pdftoppm", "-png", "-r", "60", str(path), str(screenshots_dir / "ECPTZ0003-print")], check=True
         )
+
+
+# The forms, sent empty: the page comes back with the error summary at the top and each error by its field.
+FORMS = {
+    "suggest": "participa/sugerencia/",
+    "comment": "participa/compromisos/ECPTZ0003/comentar/",
+    "evaluate": "participa/compromisos/ECPTZ0003/evaluar/",
+    "survey": "participa/encuestas/encuesta-abierta/",
+    "reply": "participa/seguimiento/?codigo=PZ-BRWS-R2",
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@lang_params
+def test_a_form_sent_empty_shows_an_accessible_error_summary_linked_to_the_fields(visit, screenshots_dir, form, lang):
+    v = visit(360)
+    v.goto(f"/{lang}/{FORMS[form]}")
+    with v.page.expect_navigation():
+        v.page.locator("form[method=post] button[type=submit]").click()
+
+    summary = v.page.locator(".error-summary")
+    assert summary.is_visible(), f"{form}: no error summary"
+    assert summary.get_attribute("role") == "alert"
+    targets = [
+        href.removeprefix("#")
+        for href in summary.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    ]
+    assert targets, f"{form}: the summary lists no error"
+    for target in targets:
+        assert v.page.locator(f"[id='{target}']").count() == 1, f"{form}: the summary links to a missing #{target}"
+    assert v.page.locator(".errorlist, .field-error, [aria-invalid=true]").count() >= 1
+    results = Axe().run(v.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert not violations, f"{form} with errors ({lang})\n" + axe_report(violations)
+    assert v.page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    v.page.screenshot(path=str(screenshots_dir / f"errors-{form}-{lang}-360.png"), full_page=True)
