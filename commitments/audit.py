@@ -70,11 +70,17 @@ def _record(instance, action: str, changes: dict) -> None:
     )
 
 
-def remember_previous(sender, instance, raw=False, **kwargs):
+def remember_previous(sender, instance, raw=False, using=None, **kwargs):
+    # The row as this instance read it (models.RemembersLoadedRow) spares reading it again, for this save only:
+    # once saved, the row holds what the save wrote, and a second save reads it.
+    loaded = instance.__dict__.pop("_loaded_row", None)
     if raw or not instance.pk:
         instance._audit_before = None
         return
-    previous = sender.objects.filter(pk=instance.pk).first()
+    if loaded is not None and loaded.db == using and loaded.pk == instance.pk:
+        previous = sender.from_db(loaded.db, loaded.field_names, loaded.values)
+    else:
+        previous = sender.objects.filter(pk=instance.pk).first()
     instance._audit_before = _snapshot(previous) if previous else None
 
 

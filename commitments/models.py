@@ -7,6 +7,7 @@ text is translated into Spanish (es) and Kichwa (qu) through commitments/transla
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -215,6 +216,38 @@ _SEARCHED_FIELDS = frozenset(
 )
 
 
+class LoadedRow(NamedTuple):
+    db: str
+    pk: Any
+    field_names: Any
+    values: Any
+
+
+class RemembersLoadedRow:
+    """Keeps the values a whole row was read with, so that the change history (commitments.audit) can tell what
+    a save changes without reading the row a second time: one query less per saved row of an import.
+
+    The values serve one save only: a refresh, a copy or an unpickled instance (a cache, a session) may no
+    longer hold what the row holds, so the audit reads the row again then.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if len(values) == len(cls._meta.concrete_fields):  # nothing deferred
+            instance._loaded_row = LoadedRow(db, instance.pk, field_names, values)
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_loaded_row", None)
+        return super().refresh_from_db(*args, **kwargs)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_loaded_row", None)
+        return state
+
+
 def led_by_q(institution: Institution, *, through: str = "") -> Q:
     """The department-scope rule, written once: what `institution` leads, as the commitment's lead institution or
     its lead department. `through` is the lookup path from the filtered model to the commitment ("commitment__")."""
@@ -244,7 +277,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(models.Model):
+class Commitment(RemembersLoadedRow, models.Model):
     code = models.CharField(
         _("OGP code"),
         max_length=12,
@@ -384,7 +417,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(led_by_q(institution, through="commitment__"))
 
 
-class Milestone(models.Model):
+class Milestone(RemembersLoadedRow, models.Model):
     commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="milestones", verbose_name=_("commitment"))
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     weight = models.PositiveSmallIntegerField(
@@ -500,7 +533,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         )
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(RemembersLoadedRow, models.Model):
     """A dated entry of the public timeline of a commitment, optionally about one of its milestones."""
 
     commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="updates", verbose_name=_("commitment"))

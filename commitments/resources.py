@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
@@ -206,6 +207,21 @@ class ScopedResource(resources.ModelResource):
     def unique_checks(self, instance, errors: dict) -> None:
         """Add errors for unique constraints the import could break (full_clean skips constraints)."""
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+        if isinstance(field.widget, CachedLookupMixin) and field.column_name in row:
+            model_field = instance._meta.get_field(field.attribute)
+            # The widget read the record from the database (or raised): full_clean need not ask whether it
+            # exists. Only a plain reference qualifies: the widget knows nothing of limit_choices_to or
+            # validators, and an empty cell still goes through full_clean's required-field check.
+            found = instance.__dict__.setdefault("_found_by_import", set())
+            if getattr(instance, model_field.attname) is not None and not (
+                model_field.remote_field.limit_choices_to or model_field.validators
+            ):
+                found.add(field.attribute)
+            else:
+                found.discard(field.attribute)  # an earlier row of the file may have named this same record
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """Unchanged rows are skipped; an empty cell equals an empty (NULL) translation, so an
         export-then-import round trip through CSV or XLSX changes nothing."""
@@ -221,12 +237,15 @@ class ScopedResource(resources.ModelResource):
 
         The model's clean() already checks in Python what its CHECK constraints say (and the database still
         enforces them), so full_clean skips the constraint queries, six per row, and `unique_checks` asks the
-        one question left.
+        one question left. Nor does it ask again whether the records the widgets just found exist.
         """
         errors = dict(import_validation_errors or {})
+        found = getattr(instance, "_found_by_import", set())
         try:
             try:
-                instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+                instance.full_clean(
+                    exclude=errors.keys() | found, validate_unique=validate_unique, validate_constraints=False
+                )
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
             self.unique_checks(instance, errors)
@@ -248,6 +267,38 @@ class ScopedResource(resources.ModelResource):
         # All or nothing, whichever path calls us (admin confirm step, command, test).
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+
+class TakenOrders:
+    """Which milestone holds each order of a commitment, as the database holds them while an import saves its rows
+    one by one: read in one query for all the commitments a file names, then kept up to date by each save, so that
+    a row may take the order an earlier row of the file gave up."""
+
+    def __init__(self):
+        self._holders: dict[int, dict[int, int]] = {}  # commitment id -> {order: milestone id}
+        self._places: dict[int, tuple[int, int]] = {}  # milestone id -> (commitment id, order)
+
+    def load(self, commitments: Q) -> None:
+        rows = Commitment.objects.filter(commitments).values_list("pk", "milestones__order", "milestones__pk")
+        for commitment_id, order, milestone_id in rows:
+            holders = self._holders.setdefault(commitment_id, {})
+            if milestone_id is not None:
+                holders[order] = milestone_id
+                self._places[milestone_id] = (commitment_id, order)
+
+    def holder(self, commitment_id: int, order) -> int | None:
+        if commitment_id not in self._holders:  # a commitment the file does not name (it has no compromiso column)
+            self.load(Q(pk=commitment_id))
+        return self._holders.get(commitment_id, {}).get(order)
+
+    def saved(self, milestone: Milestone) -> None:
+        place = self._places.pop(milestone.pk, None)
+        if place is not None and self._holders[place[0]].get(place[1]) == milestone.pk:
+            del self._holders[place[0]][place[1]]
+        # A commitment not read yet will be read as the database holds it, this save included.
+        if milestone.commitment_id in self._holders:
+            self._holders[milestone.commitment_id][milestone.order] = milestone.pk
+            self._places[milestone.pk] = (milestone.commitment_id, milestone.order)
 
 
 class MilestoneResource(ScopedResource):
@@ -313,11 +364,26 @@ class MilestoneResource(ScopedResource):
     def get_export_queryset(self, request=None, **kwargs):
         return super().get_export_queryset(request, **kwargs).select_related("commitment", "responsible_institution")
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._orders = TakenOrders()
+        if "compromiso" in (dataset.headers or ()):
+            codes = sorted({str(code if code is not None else "").strip().upper() for code in dataset["compromiso"]})
+            for start in range(0, len(codes), 500):  # within any database's limit of query parameters
+                self._orders.load(Q(code__in=codes[start : start + 500]))
+
+    def taken_orders(self) -> TakenOrders:
+        return self.__dict__.setdefault("_orders", TakenOrders())
+
+    def do_instance_save(self, instance, is_create):
+        super().do_instance_save(instance, is_create)
+        self.taken_orders().saved(instance)
+
     def unique_checks(self, instance, errors: dict) -> None:
         if "order" in errors or "commitment" in errors or not instance.commitment_id:
             return
-        taken = Milestone.objects.filter(commitment_id=instance.commitment_id, order=instance.order)
-        if taken.exclude(pk=instance.pk).exists():
+        holder = self.taken_orders().holder(instance.commitment_id, instance.order)
+        if holder is not None and holder != instance.pk:
             errors["order"] = [
                 _("Another milestone of %(code)s already has order %(order)s.")
                 % {"code": instance.commitment.code, "order": instance.order}

@@ -1,9 +1,13 @@
 """Every change to a commitment, milestone or update is recorded: who, when, through what, old -> new."""
 
+import pickle
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from commitments.models import ChangeRecord
+from commitments.models import ChangeRecord, Milestone
 from conecta.audit import acting_as
 from tests.factories import MilestoneFactory
 
@@ -115,3 +119,59 @@ def test_deleting_a_draft_milestone_is_recorded(planner_client, planner, commitm
 
     record = ChangeRecord.objects.filter(object_id=draft.pk, model="milestone", action="deleted").get()
     assert (record.user, record.source) == (planner, "admin")
+
+
+def reads_of_the_milestone_table(queries) -> int:
+    return sum(q["sql"].startswith("SELECT") and 'FROM "commitments_milestone"' in q["sql"] for q in queries)
+
+
+def test_a_loaded_milestone_is_saved_without_reading_it_again_and_each_save_records_its_own_change(milestone):
+    loaded = Milestone.objects.get(pk=milestone.pk)
+    loaded.progress, loaded.level = 60, "substantial"
+    with CaptureQueriesContext(connection) as first_save:
+        loaded.save()
+    loaded.progress = 70
+    loaded.save()
+
+    assert reads_of_the_milestone_table(first_save.captured_queries) == 0
+    records = ChangeRecord.objects.filter(object_id=milestone.pk, action="changed").order_by("pk")
+    assert [r.changes for r in records] == [
+        {"progress": [40, 60], "level": ["limited", "substantial"]},
+        {"progress": [60, 70]},
+    ]
+
+
+def test_a_refreshed_milestone_records_the_change_from_what_the_row_held_at_the_refresh(milestone):
+    loaded = Milestone.objects.get(pk=milestone.pk)
+    Milestone.objects.filter(pk=milestone.pk).update(progress=70, level="substantial")  # no signal, no record
+    loaded.refresh_from_db()
+    loaded.progress = 80
+    loaded.save()
+
+    record = ChangeRecord.objects.filter(object_id=milestone.pk, action="changed").get()
+    assert record.changes == {"progress": [70, 80]}
+
+
+def test_a_milestone_loaded_in_part_records_the_change_from_the_whole_row(milestone):
+    loaded = Milestone.objects.only("pk", "progress", "level").get(pk=milestone.pk)
+    loaded.progress, loaded.level = 60, "substantial"
+    loaded.save()
+
+    record = ChangeRecord.objects.filter(object_id=milestone.pk, action="changed").get()
+    assert record.changes == {"progress": [40, 60], "level": ["limited", "substantial"]}
+
+
+def test_a_copy_of_a_loaded_milestone_reads_the_row_before_its_save(milestone):
+    """A copy (or an instance back from a cache) may outlive the row it was read from."""
+    kept = pickle.dumps(Milestone.objects.get(pk=milestone.pk))
+    Milestone.objects.filter(pk=milestone.pk).update(progress=70, level="substantial")
+    restored = pickle.loads(kept)
+    restored.title_es = "Diagnóstico participativo"
+    restored.save()
+
+    record = ChangeRecord.objects.filter(object_id=milestone.pk, action="changed").get()
+    assert record.changes == {
+        "title_es": ["Diagnóstico", "Diagnóstico participativo"],
+        "progress": [70, 40],
+        "level": ["substantial", "limited"],
+    }
