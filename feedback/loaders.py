@@ -114,7 +114,7 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
     canton = Canton.objects.filter(code=PUYO_CANTON_CODE).first()
     meetings = []
     for row in WORKSHOPS:
-        meeting = _upsert(
+        meeting = upsert(
             Meeting,
             {"slug": row["slug"]},
             {
@@ -136,7 +136,7 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
         )
         wanted = {(GENDER, k): v for k, v in row["gender"].items()} | {(SECTOR, k): v for k, v in row["sector"].items()}
         kept = [
-            _upsert(
+            upsert(
                 MeetingAttendance, {"meeting": meeting, "dimension": dimension, "category": category}, {"count": count}
             ).pk
             for (dimension, category), count in wanted.items()
@@ -147,13 +147,14 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
     return meetings
 
 
-def _upsert(model, keys: dict, values: dict):
-    """update_or_create that leaves an unchanged row alone (no save, so no signal and no new `updated_at`)."""
+def upsert(model, keys: dict, values: dict):
+    """update_or_create that leaves an unchanged row alone (no save, so no signal and no new `updated_at`), and
+    saves only the fields that changed. The demo loaders of participation share it."""
     row, created = model.objects.get_or_create(**keys, defaults=values)
     if not created:
         changed = {name: value for name, value in values.items() if getattr(row, name) != value}
         if changed:
             for name, value in changed.items():
                 setattr(row, name, value)
-            row.save()
+            row.save(update_fields=[*changed, *(["updated_at"] if hasattr(row, "updated_at") else [])])
     return row

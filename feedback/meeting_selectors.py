@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from commitments.models import ActionPlan, Commitment
+from conecta.spreadsheet import safe_cell
 
 from .models import Agreement, Meeting, MeetingAttendance
 from .selectors import Attendance
@@ -291,13 +292,6 @@ CSV_COLUMNS = [
     "commitment_code",
     "commitment_url",
 ]
-# A cell starting like a formula is opened by spreadsheets as one; a leading apostrophe keeps it text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def agreements_csv(rows, *, base_url: str = "") -> str:
@@ -312,7 +306,7 @@ def agreements_csv(rows, *, base_url: str = "") -> str:
             commitment = a.commitment if a.commitment_id and a.commitment.is_published else None
             writer.writerow(
                 {
-                    key: _cell(value)
+                    key: safe_cell(value)
                     for key, value in {
                         "meeting_date": meeting.date.isoformat(),
                         "meeting_end_date": meeting.end_date.isoformat() if meeting.end_date else "",

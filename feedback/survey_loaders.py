@@ -18,6 +18,7 @@ from django.utils import timezone
 from commitments.models import ActionPlan
 from commitments.plan_data import END, PLAN_SLUG
 
+from .loaders import upsert
 from .models import Choice, Question, Survey
 
 SLUG = "como-quiere-informarse-del-plan"
@@ -97,18 +98,6 @@ QUESTIONS = [
 ]
 
 
-def _upsert(model, keys: dict, values: dict):
-    """update_or_create that leaves an unchanged row alone (no save, so no signal and no new `updated_at`)."""
-    row, created = model.objects.get_or_create(**keys, defaults=values)
-    if not created:
-        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-        if changed:
-            for name, value in changed.items():
-                setattr(row, name, value)
-            row.save(update_fields=[*changed, *(["updated_at"] if hasattr(row, "updated_at") else [])])
-    return row
-
-
 def _local(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
@@ -122,7 +111,7 @@ def survey_demo_load(*, plan: ActionPlan | None = None) -> Survey:
     """
     plan = plan or ActionPlan.objects.filter(slug=PLAN_SLUG).first()
     ends_on = plan.ends_on if plan else END
-    survey = _upsert(
+    survey = upsert(
         Survey,
         {"slug": SLUG},
         {
@@ -136,7 +125,7 @@ def survey_demo_load(*, plan: ActionPlan | None = None) -> Survey:
     )
     for row in QUESTIONS:
         values = {k: v for k, v in row.items() if k not in ("order", "choices")}
-        question = _upsert(Question, {"survey": survey, "order": row["order"]}, values)
+        question = upsert(Question, {"survey": survey, "order": row["order"]}, values)
         for number, (text_es, text_qu) in enumerate(row["choices"], start=1):
-            _upsert(Choice, {"question": question, "order": number}, {"text_es": text_es, "text_qu": text_qu})
+            upsert(Choice, {"question": question, "order": number}, {"text_es": text_es, "text_qu": text_qu})
     return survey

@@ -12,6 +12,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
+from conecta.spreadsheet import safe_cell
+
 from .models import Answer, Choice, Moderation, Question, Survey, SurveyResponse
 
 # Free-text answers shown under each question on the results page; the rest are on the question's own pages.
@@ -229,13 +231,6 @@ CSV_COLUMNS = [
     "average",
     "text",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A text cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def survey_results_csv(*, results: SurveyResults) -> str:
@@ -266,8 +261,8 @@ def survey_results_csv(*, results: SurveyResults) -> str:
             **common,
             "question": question.order,
             "kind": question.kind,
-            "question_es": _cell(question.text_es),
-            "question_qu": _cell(question.text_qu),
+            "question_es": safe_cell(question.text_es),
+            "question_qu": safe_cell(question.text_qu),
         }
         writer.writerow({**about, "record": "question", "respondents": result.respondents, "average": result.average})
         if question.kind in Question.CHOICE_KINDS:
@@ -276,8 +271,8 @@ def survey_results_csv(*, results: SurveyResults) -> str:
                     {
                         **about,
                         "record": "option",
-                        "option_es": _cell(choice.text_es),
-                        "option_qu": _cell(choice.text_qu),
+                        "option_es": safe_cell(choice.text_es),
+                        "option_qu": safe_cell(choice.text_qu),
                         "people": option.count,
                         "percent": option.percent,
                         "respondents": result.respondents,
@@ -296,5 +291,5 @@ def survey_results_csv(*, results: SurveyResults) -> str:
                     }
                 )
         for text in texts.get(question.pk, []):
-            writer.writerow({**about, "record": "text", "text": _cell(text)})
+            writer.writerow({**about, "record": "text", "text": safe_cell(text)})
     return out.getvalue()

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 
 from commitments.models import ActionPlan, Axis, IrmLevel
+from conecta.spreadsheet import safe_cell
 
 from .models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile
 from .snapshot import localized
@@ -249,7 +250,8 @@ CSV_COLUMNS = [
 
 def report_data_csv(report: Report) -> str:
     """One row per commitment, milestone and update of the snapshot, and one per participation figure of the
-    period and per commitment's evaluations (the `record` column says which; `figure` names a figure)."""
+    period and per commitment's evaluations (the `record` column says which; `figure` names a figure). Titles
+    that start like a spreadsheet formula are quoted (conecta.spreadsheet)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -259,8 +261,8 @@ def report_data_csv(report: Report) -> str:
     for row in snapshot.get("commitments", []):
         common = {
             "commitment_code": row["code"],
-            "commitment_title_es": row["title"].get("es", ""),
-            "commitment_title_qu": row["title"].get("qu", ""),
+            "commitment_title_es": safe_cell(row["title"].get("es", "")),
+            "commitment_title_qu": safe_cell(row["title"].get("qu", "")),
         }
         writer.writerow(
             {
@@ -280,8 +282,8 @@ def report_data_csv(report: Report) -> str:
                     **common,
                     "record": "milestone",
                     "item_order": m["order"],
-                    "title_es": m["title"].get("es", ""),
-                    "title_qu": m["title"].get("qu", ""),
+                    "title_es": safe_cell(m["title"].get("es", "")),
+                    "title_qu": safe_cell(m["title"].get("qu", "")),
                     "starts_on": m["starts_on"],
                     "due_on": m["due_on"],
                     "completed_on": m["completed_on"],
@@ -298,8 +300,8 @@ def report_data_csv(report: Report) -> str:
                     **common,
                     "record": "update",
                     "item_order": u["milestone_order"],
-                    "title_es": u["title"].get("es", ""),
-                    "title_qu": u["title"].get("qu", ""),
+                    "title_es": safe_cell(u["title"].get("es", "")),
+                    "title_qu": safe_cell(u["title"].get("qu", "")),
                     "date": u["occurred_on"],
                     "progress": u["progress"],
                     "is_illustrative": u["is_illustrative"],

@@ -144,3 +144,17 @@ class OgpValueFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"valor-{n}")
     name_es = factory.Sequence(lambda n: f"Valor {n}")
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A small real PDF of blank A4 pages, for upload tests (FCD documents, signed minutes)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

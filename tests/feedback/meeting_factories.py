@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import factory
-from pypdf import PdfWriter
 
 from feedback.models import Agreement, Meeting, MeetingAttendance
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+from tests.factories import pdf_bytes  # noqa: F401 - the meeting tests import it from here
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

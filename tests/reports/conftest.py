@@ -3,16 +3,19 @@ third quarter of 2025, a second planner (approval needs another person), and rep
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-from pypdf import PdfWriter
 
 from commitments.roles import PLANNER
 from reports import services
 from reports.periods import Period
-from tests.factories import MilestoneFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import (
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+    pdf_bytes,  # noqa: F401 - tests import it from here too
+)
 
 Q3 = Period(2025, 3)
 
@@ -104,15 +107,6 @@ def published(approved, planner, django_capture_on_commit_callbacks):
         report = services.report_publish(report=approved, by=planner)
     report.refresh_from_db()
     return report
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def pdf_text(path) -> str:

@@ -157,3 +157,21 @@ def test_the_nav_links_to_the_reports(citizen, published):
     with translation.override("es"):
         page = citizen.get("/es/informes/").content.decode()
     assert 'href="/es/informes/" aria-current="page"' in page
+
+
+def test_the_csv_twin_quotes_a_title_that_starts_like_a_spreadsheet_formula(published):
+    from reports.models import Report
+    from reports.selectors import report_data_csv
+
+    snapshot = dict(published.snapshot)
+    snapshot["commitments"] = [
+        {**snapshot["commitments"][0], "title": {"es": '=HYPERLINK("http://malo")', "qu": "+1"}},
+        *snapshot["commitments"][1:],
+    ]
+    unsaved = Report(snapshot=snapshot)  # a published report's snapshot is frozen: build the CSV of a copy
+
+    rows = list(csv.DictReader(io.StringIO(report_data_csv(unsaved))))
+
+    first = next(row for row in rows if row["record"] == "commitment")
+    assert first["commitment_title_es"] == '\'=HYPERLINK("http://malo")'
+    assert first["commitment_title_qu"] == "'+1"
