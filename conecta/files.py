@@ -1,10 +1,12 @@
-"""What every stored upload records: its SHA-256 and size, read in chunks (never the whole file in memory); and
-the check of an uploaded PDF."""
+"""What every stored upload records: its SHA-256 and size, read in chunks (never the whole file in memory); the
+check of an uploaded PDF; and the storage of files the public may get only through a view that checks them."""
 
 import hashlib
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,3 +55,26 @@ def validate_pdf_upload(file) -> None:
         file.seek(0)
     if pages < 1:
         raise ValidationError(_("The PDF has no pages."), code="bad_pdf")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under the folder a setting names (`root_setting`), outside MEDIA_ROOT (which the site serves to
+    anyone): no public address of their own, a view serves each file after checking it may. The root is read on
+    each use, so tests can point it elsewhere with the settings fixture. Subclasses are @deconstructible (for
+    migrations) and name their setting."""
+
+    root_setting = ""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(getattr(settings, self.root_setting))
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        return None

@@ -55,7 +55,16 @@ class MeetingAttendanceInline(admin.TabularInline):
     fields = ["dimension", "category", "count"]
 
 
-class AgreementInline(TranslationStackedInline):
+class PublishedCommitmentChoice:
+    """An agreement links to a commitment citizens can see: the published ones, in plan order."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = Commitment.objects.published().order_by("order", "code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AgreementInline(PublishedCommitmentChoice, TranslationStackedInline):
     model = Agreement
     extra = 0
     fields = [
@@ -73,11 +82,6 @@ class AgreementInline(TranslationStackedInline):
         if obj is not None and obj.is_published:
             return False
         return super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commitment":
-            kwargs["queryset"] = Commitment.objects.published().order_by("order", "code")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class _StaffCopy:
@@ -242,7 +246,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(TabbedTranslationAdmin):
+class AgreementAdmin(PublishedCommitmentChoice, TabbedTranslationAdmin):
     """The register planners follow agreements up in: what is pending, overdue, about which commitment."""
 
     list_display = [
@@ -282,11 +286,6 @@ class AgreementAdmin(TabbedTranslationAdmin):
         if obj is not None and Meeting.objects.filter(pk=obj.meeting_id, is_published=True).exists():
             return False
         return super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commitment":
-            kwargs["queryset"] = Commitment.objects.published().order_by("order", "code")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("meeting"), ordering="meeting__date")
     def meeting_date(self, obj: Agreement):

@@ -9,13 +9,11 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -23,7 +21,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis
-from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.files import PrivateStorage, fingerprint, needs_fingerprint, validate_pdf_upload
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -38,24 +36,11 @@ class MeetingQuerySet(models.QuerySet):
 
 
 @deconstructible
-class MinutesStorage(FileSystemStorage):
-    """Signed minutes under settings.MINUTES_ROOT, outside MEDIA_ROOT (which the site serves to anyone): the public
-    site serves them only through feedback.meeting_views.minutes_download, which refuses unpublished meetings. The
-    root is read on each use, so tests can point it elsewhere with the settings fixture."""
+class MinutesStorage(PrivateStorage):
+    """Signed minutes under settings.MINUTES_ROOT: the public site serves them only through
+    feedback.meeting_views.minutes_download, which refuses unpublished meetings."""
 
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.MINUTES_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        return None  # no public address of its own: the minutes view serves the file of a published meeting
+    root_setting = "MINUTES_ROOT"
 
 
 minutes_storage = MinutesStorage()

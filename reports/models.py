@@ -16,7 +16,6 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, pre_delete
@@ -26,7 +25,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel
-from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.files import PrivateStorage, fingerprint, needs_fingerprint, validate_pdf_upload
 
 from .periods import ANNUAL, QUARTERLY, Period
 
@@ -34,24 +33,11 @@ FILE_PREFIX = "conecta-pastaza-informe"
 
 
 @deconstructible
-class ReportStorage(FileSystemStorage):
-    """Files under settings.REPORTS_ROOT, outside MEDIA_ROOT: the public site serves them only through the
-    reports views, which refuse drafts and unpublished monitor documents. The root is read on each use, so
-    tests can point it elsewhere with the settings fixture."""
+class ReportStorage(PrivateStorage):
+    """Report PDFs and the monitor's uploads, under settings.REPORTS_ROOT: the reports views serve them and refuse
+    drafts and unpublished monitor documents (the admin links to its own view)."""
 
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.REPORTS_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        return None  # no public URL: the reports views serve these files (the admin links to its own view)
+    root_setting = "REPORTS_ROOT"
 
 
 report_storage = ReportStorage()
