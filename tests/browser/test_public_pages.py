@@ -313,3 +313,39 @@ def test_a_form_sent_empty_shows_an_accessible_error_summary_linked_to_the_field
     assert not violations, f"{form} with errors ({lang})\n" + axe_report(violations)
     assert v.page.evaluate("document.scrollingElement.scrollWidth") <= 360
     v.page.screenshot(path=str(screenshots_dir / f"errors-{form}-{lang}-360.png"), full_page=True)
+
+
+# The two pages a form can answer with instead of itself: too many attempts (429) and a refused security token
+# (403). Both are reached the way a person reaches them, with a real submission.
+@lang_params
+def test_the_too_many_attempts_page_is_accessible(visit, screenshots_dir, settings, lang):
+    settings.PARTICIPATION_RATE_LIMITS = {"default": (0, 15)}  # the live server runs in this process
+    v = visit(360)
+    v.goto(f"/{lang}/participa/sugerencia/")
+    with v.page.expect_navigation() as navigation:
+        v.page.locator("form[method=post] button[type=submit]").click()
+
+    assert navigation.value.status == 429
+    assert v.page.locator("main h1").count() == 1
+    results = Axe().run(v.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert not violations, f"429 page ({lang})\n" + axe_report(violations)
+    assert v.page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    v.page.screenshot(path=str(screenshots_dir / f"too-many-{lang}-360.png"), full_page=True)
+
+
+@lang_params
+def test_the_refused_security_token_page_is_accessible(visit, screenshots_dir, lang):
+    v = visit(360)
+    v.goto(f"/{lang}/participa/sugerencia/")
+    v.context.clear_cookies()  # as after a very long pause, or with cookies blocked
+    with v.page.expect_navigation() as navigation:
+        v.page.locator("form[method=post] button[type=submit]").click()
+
+    assert navigation.value.status == 403
+    assert v.page.locator(f"main a[href^='/{lang}/participa/']").count() >= 1  # the way back
+    results = Axe().run(v.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert not violations, f"CSRF failure page ({lang})\n" + axe_report(violations)
+    assert v.page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    v.page.screenshot(path=str(screenshots_dir / f"csrf-failure-{lang}-360.png"), full_page=True)
