@@ -18,6 +18,7 @@ import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -121,6 +122,31 @@ def too_many_attempts(request, wait_seconds: int):
     response = render(request, "feedback/too_many.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(wait_seconds)
     return response
+
+
+# "Once per browser" (an evaluation of a commitment, the answers to a survey): a signed cookie holding the day it
+# was done. Signed, so it cannot be forged; dropping it is stopped by the rate limits.
+
+
+def done_on(request, name: str, *, salt: str, max_age: timedelta | None = None) -> date | None:
+    """The day this browser did the once-only thing our signed cookie `name` remembers, or None."""
+    value = request.get_signed_cookie(name, default=None, salt=salt, max_age=max_age)
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def remember_done(response, name: str, *, salt: str, day: date, keep: timedelta) -> None:
+    response.set_signed_cookie(
+        name,
+        day.isoformat(),
+        salt=salt,
+        max_age=int(keep.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 # The idempotency token and the honeypot.

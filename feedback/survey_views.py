@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from conecta.cache import public_page
 
 from . import survey_selectors as selectors
 from .models import Question, Survey, SurveyResponse
-from .protection import ip_hash, posted_token, rate_limit_hit, too_many_attempts
+from .protection import done_on, ip_hash, posted_token, rate_limit_hit, remember_done, too_many_attempts
 from .services import Sender
 from .survey_forms import SurveyForm
 from .survey_services import SurveyNotOpen, survey_response_submit
@@ -55,26 +54,14 @@ def _may_preview(request) -> bool:
 
 
 def _answered_on(request, survey: Survey) -> date | None:
-    """The day this browser answered the survey (from our signed cookie), or None."""
-    value = request.get_signed_cookie(ANSWERED_COOKIE.format(pk=survey.pk), default=None, salt=ANSWERED_SALT)
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """The day this browser answered the survey, or None."""
+    return done_on(request, ANSWERED_COOKIE.format(pk=survey.pk), salt=ANSWERED_SALT)
 
 
 def _remember_answer(response, survey: Survey, day: date) -> None:
     """Remember it until the survey closes (then the form is gone anyway)."""
     keep = max(survey.closes_at - timezone.now(), timedelta(0)) + ANSWERED_KEEP_AFTER_CLOSING
-    response.set_signed_cookie(
-        ANSWERED_COOKIE.format(pk=survey.pk),
-        day.isoformat(),
-        salt=ANSWERED_SALT,
-        max_age=int(keep.total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    remember_done(response, ANSWERED_COOKIE.format(pk=survey.pk), salt=ANSWERED_SALT, day=day, keep=keep)
 
 
 def _thanks(survey: Survey, answered: SurveyResponse):

@@ -7,10 +7,9 @@ Pages with a form are never cached (their CSRF token is the visitor's own); the 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from conecta.cache import public_page
 from . import selectors, services
 from .forms import CommentForm, EvaluationForm, ReplyForm, SuggestionForm
 from .models import Comment, Evaluation, Meeting, Suggestion, SuggestionReply
-from .protection import ip_hash, posted_token, rate_limit_hit, too_many_attempts
+from .protection import done_on, ip_hash, posted_token, rate_limit_hit, remember_done, too_many_attempts
 
 CODE = re.compile(r"[A-Z0-9]{1,12}")
 ANSWERS_PER_PAGE = 20
@@ -288,25 +287,23 @@ def comments(request, code: str):
     )
 
 
-def _evaluated_on(request, commitment) -> str | None:
-    """The day this browser evaluated the commitment (from our signed cookie), or None."""
-    return request.get_signed_cookie(
+def _evaluated_on(request, commitment) -> date | None:
+    """The day this browser evaluated the commitment, or None."""
+    return done_on(
+        request,
         EVALUATED_COOKIE.format(code=commitment.code),
-        default=None,
         salt=EVALUATED_SALT,
         max_age=timedelta(days=EVALUATED_DAYS),
     )
 
 
 def _remember_evaluation(response, commitment) -> None:
-    response.set_signed_cookie(
+    remember_done(
+        response,
         EVALUATED_COOKIE.format(code=commitment.code),
-        timezone.localdate().isoformat(),
         salt=EVALUATED_SALT,
-        max_age=int(timedelta(days=EVALUATED_DAYS).total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
+        day=timezone.localdate(),
+        keep=timedelta(days=EVALUATED_DAYS),
     )
 
 
