@@ -28,8 +28,10 @@ COPY . .
 RUN python manage.py compilemessages --ignore=.venv --ignore=var -v0 \
     && python manage.py collectstatic --noinput -v0
 
+# The mount points of docker-compose.yml's volumes: an empty named volume takes their owner, so the application
+# (not root) may write into media, reports and minutes, and the migrate service may fill static.
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin conecta \
-    && mkdir -p /data/media /data/reports \
+    && mkdir -p /data/media /data/reports /data/minutes /data/static \
     && chown -R conecta:conecta /data
 USER conecta
 

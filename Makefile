@@ -52,6 +52,8 @@ bench: install messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/participation.py
 	$(PY) bench/reports.py
+	$(PY) bench/zipbomb.py
+	$(PY) bench/outage.py
 
 clean:
 	rm -rf var $(VENV) .pytest_cache

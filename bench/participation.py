@@ -22,9 +22,7 @@ import json
 import os
 import re
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,90 +32,17 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serving import ROOT, NoRedirect, database_label, free_port, percentile, portal_environment, prepare, serve
+
 OUT = ROOT / "bench" / "out"
 FORM = "/es/participa/sugerencia/"
 HIDDEN = re.compile(r'<input type="hidden" name="(csrfmiddlewaretoken|token)" value="([^"]*)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _environment(var_dir: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL", "EMAIL_HOST", "DEBUG"}
-    }
-    env.update(
-        VAR_DIR=var_dir,
-        DJANGO_SETTINGS_MODULE="conecta.settings",
-        PARTICIPATION_RATE_LIMIT="1000000",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
-        STATIC_MANIFEST="0",
-    )
-    return env
-
-
-def _database_name(env: dict[str, str]) -> str:
-    url = env.get("DATABASE_URL", "")
-    if not url:
-        return "sqlite"
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    if name.startswith("test_"):
-        sys.exit(f"Refusing to benchmark against {name!r}: the test runs own it. Use a database of its own.")
-    return f"postgresql ({name})"
-
-
-def _prepare(env: dict[str, str]) -> None:
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def _serve(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
-    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "conecta.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def _submit(base: str, marker: str, number: int, twice: bool, results: dict, lock: threading.Lock) -> None:
     """One visitor: GET the form, POST it (twice for a double click); record latencies, errors, the location."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     record: dict = {"get_ms": None, "post_ms": [], "locations": [], "error": None}
     try:
         started = time.perf_counter()
@@ -158,11 +83,6 @@ def _post(opener, base: str, body: bytes, record: dict) -> None:
         record["error"] = f"{exc.__class__.__name__}: {exc}"
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def _count_and_clean(env: dict[str, str], marker: str) -> dict:
     """Read the stored rows from the same database (in this process, with the bench's environment)."""
     os.environ.update(env)
@@ -193,12 +113,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="conecta-bench-participation-") as var_dir:
-        env = _environment(var_dir)
+        env = portal_environment(var_dir)
         Path(var_dir, "static").mkdir()
-        engine = _database_name(env)
-        _prepare(env)
-        port = _free_port()
-        server = _serve(env, port, args.workers, args.server_threads)
+        engine = database_label(env)
+        prepare(env)
+        port = free_port()
+        server = serve(env, port, args.workers, args.server_threads)
         marker = f"BENCH-{secrets.token_hex(4)}"
         results: dict[int, dict] = {}
         lock = threading.Lock()
@@ -238,9 +158,9 @@ def main() -> None:
         "errors": len(errors),
         "error_samples": errors[:5],
         "post_p50_ms": round(statistics.median(posts), 1) if posts else None,
-        "post_p95_ms": round(_percentile(posts, 0.95), 1) if posts else None,
+        "post_p95_ms": round(percentile(posts, 0.95), 1) if posts else None,
         "get_p50_ms": round(statistics.median(gets), 1) if gets else None,
-        "get_p95_ms": round(_percentile(gets, 0.95), 1) if gets else None,
+        "get_p95_ms": round(percentile(gets, 0.95), 1) if gets else None,
         "wall_s": round(wall, 2),
         "submissions_per_s": round(submissions / wall, 1),
     }

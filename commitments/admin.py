@@ -4,15 +4,19 @@ protected published records and a visible change log."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from conecta import spreadsheet
 
 from . import roles, services
 from .forms import SpreadsheetImportForm
@@ -30,7 +34,7 @@ from .models import (
     StaffProfile,
     led_by_q,
 )
-from .resources import CommitmentResource, MilestoneResource
+from .resources import AdminImportRules, CommitmentResource, MilestoneResource
 
 # Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
 admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
@@ -132,10 +136,94 @@ def _scoped_commitments(request):
 
 
 class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
+    """Spreadsheet import and export beside the Spanish and Kichwa tabs.
+
+    - Formats (conecta.spreadsheet): bounded imports (unpacked bytes, rows, columns, checked before parsing) and
+      exports whose formula-like text stays text.
+    - An import may do what this user may do in this admin's form, field by field (resources.AdminImportRules).
+    - An upload waits in IMPORT_TMP_DIR only while its preview offers to confirm it; an import that fails at the
+      confirm step says so, and writes no admin log entry and no "Import finished" message.
+    """
+
     import_form_class = SpreadsheetImportForm
     export_form_class = ExportForm
-    import_formats = [base_formats.XLSX, base_formats.CSV]
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    import_formats = [spreadsheet.XLSX, spreadsheet.CSV]
+    export_formats = [spreadsheet.XLSX, spreadsheet.CSV]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "rules": AdminImportRules(self, request)}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file") if form is not None else None
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and context.get("confirm_form") is None:  # refused: nobody will confirm it
+            self._tmp_storage(name).remove()
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):  # a bound of conecta.spreadsheet: its own message
+            form.add_error("import_file", e)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if request.method == "POST" and confirm_form.is_valid():
+            storage = self._tmp_storage(confirm_form.cleaned_data["import_file_name"])
+            if not getattr(storage, "exists", lambda: True)():
+                messages.error(
+                    request,
+                    _(
+                        "The uploaded file is no longer here (it was already imported, or its preview is too old). "
+                        "Nothing was saved: upload the file again."
+                    ),
+                )
+                return HttpResponseRedirect(self._import_url())
+        return super().process_import(request, **kwargs)
+
+    def process_result(self, result, request):
+        """At the confirm step, the file is imported again: the data may have changed since the preview (another
+        milestone took an order, a commitment was unpublished), and then the import is rolled back whole."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        messages.error(
+            request,
+            _(
+                "The import failed and nothing was saved: the data changed since the preview. Correct the file and "
+                "import it again."
+            ),
+        )
+        for text in _import_problems(result):
+            messages.error(request, text)
+        return HttpResponseRedirect(self._import_url())
+
+    def _import_url(self) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+
+    def _tmp_storage(self, name: str):
+        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+
+
+def _import_problems(result, limit: int = 10) -> list[str]:
+    """What went wrong, row by row, for the messages of a failed confirm step (at most `limit` rows)."""
+    problems = []
+    for row in result.invalid_rows:
+        for column, texts in row.error_dict.items():
+            for text in texts:
+                problems.append(
+                    _("Row %(number)s, “%(column)s”: %(message)s")
+                    % {"number": row.number, "column": column, "message": text}
+                )
+    problems += [_("Row %(number)s could not be saved.") % {"number": number} for number, _e in result.row_errors()]
+    if result.base_errors:
+        problems.append(_("The file could not be imported."))
+    return problems[:limit]
 
 
 @admin.register(ActionPlan)
@@ -256,11 +344,92 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
         )
 
 
+class StaffEvidenceFile:
+    """A stored evidence file as the admin's file widget shows it: under the name it was uploaded with, linked to
+    the staff view (its storage has no address of its own)."""
+
+    def __init__(self, evidence: Evidence):
+        self.url = reverse("commitments:evidence_file_staff", kwargs={"pk": evidence.pk})
+        self.name = evidence.original_name or evidence.file.name.rsplit("/", 1)[-1]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceFileWidget(admin.widgets.AdminFileWidget):
+    def is_initial(self, value):
+        return bool(value) and getattr(getattr(value, "instance", None), "pk", None) is not None
+
+    def format_value(self, value):
+        return StaffEvidenceFile(value.instance) if self.is_initial(value) else None
+
+
+class EvidenceFormSet(BaseInlineFormSet):
+    """Evidence the public sees keeps its file and stays (a new file is new evidence; withdrawing one is a planner
+    unpublishing it): refused here with a message, before the model's own guard would refuse the save."""
+
+    def clean(self):
+        super().clean()
+        stored = {form.instance.pk for form in self.initial_forms if form.instance.pk}
+        public = set(Evidence.objects.published().filter(pk__in=stored).values_list("pk", flat=True))
+        deleted = []
+        for form in self.initial_forms:
+            if form.instance.pk not in public:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                deleted.append(str(form.instance))
+            elif "file" in form.changed_data and form.initial.get("file"):
+                form.add_error(
+                    "file",
+                    _("This evidence is published: its file is never replaced nor removed. Add the new file as new "
+                      "evidence."),
+                )
+        if deleted:
+            raise ValidationError(
+                _(
+                    "Published evidence cannot be deleted: %(titles)s. A planner can unpublish it instead, and "
+                    "the change is recorded."
+                ),
+                params={"titles": ", ".join(f"“{title}”" for title in deleted)},
+            )
+
+
 class EvidenceInline(TranslationStackedInline):
     model = Evidence
+    formset = EvidenceFormSet
     extra = 0
-    fields = ["title", "url", "file", "is_published", "sha256", "size"]
-    readonly_fields = ["sha256", "size"]
+    fields = ["title", "url", "file", "file_check", "is_published", "sha256", "size"]
+    readonly_fields = ["file_check", "sha256", "size"]
+    formfield_overrides = {models.FileField: {"widget": EvidenceFileWidget}}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_planner(request.user):
+            fields.append("is_published")  # as for milestones and updates: the Planning Directorate publishes
+        return fields
+
+    @admin.display(description=_("file check"))
+    def file_check(self, obj):
+        """What the stored file was found to be, or that it is refused (a file kept from before the checks)."""
+        if obj is None or obj.pk is None or not obj.file:
+            return "—"
+        kind = obj.file_kind
+        if kind is None:
+            return format_html(
+                '<strong class="errornote">{}</strong>',
+                _(
+                    "Refused: this type of file is not accepted, so it is never shown. Replace it with a PDF, a "
+                    "photo (JPEG, PNG or WebP), an office document (DOCX, XLSX, PPTX, ODT, ODS, DOC or XLS) or a "
+                    "table as CSV."
+                ),
+            )
+        return format_html(
+            '{} · {} · <a href="{}">{}</a>',
+            kind.label,
+            obj.original_name,
+            reverse("commitments:evidence_file_staff", kwargs={"pk": obj.pk}),
+            _("Download"),
+        )
 
 
 class MilestoneEvidenceInline(EvidenceInline):
@@ -288,8 +457,8 @@ class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportE
         (_("History"), {"fields": ["change_log"]}),
     ]
 
-    # The same rule as the spreadsheet import (resources.ScopedResource): a department edits the milestones of
-    # the commitments it leads.
+    # A department edits the milestones of the commitments it leads; the spreadsheet import asks this admin
+    # (resources.AdminImportRules), so the form and the import follow this one rule.
     commitment_path = "commitment__"
 
     def get_readonly_fields(self, request, obj=None):

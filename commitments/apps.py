@@ -9,13 +9,35 @@ def _ensure_roles(sender, **kwargs):
     ensure_role_groups()
 
 
+def published_evidence_files():
+    """For `manage.py verify_files`: the files of published evidence of published milestones and updates of
+    published commitments (Evidence.objects.published()), with the SHA-256 and size the portal shows for each."""
+    from django.utils.translation import gettext
+
+    from conecta.extensions import PublishedFile
+
+    from .models import Evidence
+
+    for evidence in Evidence.objects.published().exclude(file="").order_by("pk"):
+        yield PublishedFile(
+            what=gettext("Evidence “%(title)s”") % {"title": evidence.title},
+            storage=evidence.file.storage,
+            name=evidence.file.name,
+            sha256=evidence.sha256,
+            size=evidence.size,
+        )
+
+
 class CommitmentsConfig(AppConfig):
     name = "commitments"
     verbose_name = _("Action plan")
 
     def ready(self):
+        from conecta.extensions import register_published_files
+
         from . import audit, signals
 
         audit.connect()
         signals.connect()
+        register_published_files(published_evidence_files)
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="commitments-roles")

@@ -1,4 +1,4 @@
-"""Change records for commitments, milestones and progress updates: who, when, what (old -> new).
+"""Change records for commitments, milestones, progress updates and their evidence: who, when, what (old -> new).
 
 Signals catch every path that writes (admin forms, spreadsheet imports, commands, tasks); the actor comes from
 conecta.audit (the request's user, or whoever a command says it acts as).
@@ -10,18 +10,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from modeltranslation.translator import translator
 
 from conecta.audit import current_actor
 
-from .models import ChangeRecord, Commitment, Milestone, ProgressUpdate
+from .models import ChangeRecord, Commitment, Evidence, Milestone, ProgressUpdate
 
-AUDITED = (Commitment, Milestone, ProgressUpdate)
+AUDITED = (Commitment, Milestone, ProgressUpdate, Evidence)
 IGNORED_FIELDS = {"id", "created_at", "updated_at", "staff_notified_at", "search_text"}
 
 
 def _plain(value):
+    if isinstance(value, FieldFile):
+        return value.name or None  # the stored name: a new file is a new name (they are random and written once)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -51,6 +54,9 @@ def _differs(old, new) -> bool:
 def _commitment_code(instance) -> str:
     if isinstance(instance, Commitment):
         return instance.code
+    if isinstance(instance, Evidence):
+        subject = instance.milestone if instance.milestone_id else instance.update if instance.update_id else None
+        return _commitment_code(subject) if subject is not None else ""
     return getattr(instance.commitment, "code", "") if instance.commitment_id else ""
 
 

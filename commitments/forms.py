@@ -10,7 +10,8 @@ SPREADSHEET_SIGNATURES = {
 
 
 class SpreadsheetImportForm(ImportForm):
-    """The admin's import form, refusing files that are too large or are not what their format says."""
+    """The admin's import form, refusing files that are too large, are not what their format says, or would
+    unpack to more (bytes, rows, columns) than the import bounds allow (conecta.spreadsheet)."""
 
     def __init__(self, formats, resources, **kwargs):
         self.format_classes = formats
@@ -34,7 +35,8 @@ class SpreadsheetImportForm(ImportForm):
         upload, fmt_index = cleaned.get("import_file"), cleaned.get("format")
         if upload is None or fmt_index in (None, ""):
             return cleaned
-        fmt = self.format_classes[int(fmt_index)]().get_title().lower()
+        file_format = self.format_classes[int(fmt_index)]()
+        fmt = file_format.get_title().lower()
         head = upload.read(8)
         upload.seek(0)
         if fmt in SPREADSHEET_SIGNATURES and not any(head.startswith(sig) for sig in SPREADSHEET_SIGNATURES[fmt]):
@@ -58,4 +60,10 @@ class SpreadsheetImportForm(ImportForm):
                             "import_file",
                             _("The file is not in UTF-8 encoding. Save it as “CSV UTF-8” and try again."),
                         )
+        if not self.has_error("import_file") and hasattr(file_format, "check_upload"):
+            # What the file would unpack to, and its rows and columns, before the preview parses it.
+            try:
+                file_format.check_upload(upload)
+            except forms.ValidationError as exc:
+                self.add_error("import_file", exc)
         return cleaned

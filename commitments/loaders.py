@@ -1,5 +1,5 @@
-"""Idempotent loaders for the real plan, its territory and OGP's values (used by `load_demo`) and for the
-synthetic plans of `seed_scale`. Running either twice gives the same rows."""
+"""Loaders of the real plan, its territory and OGP's values (used by `load_demo`), which create what is missing and
+never change a row that exists, and of the synthetic plans of `seed_scale`, rebuilt each time."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
+
+from conecta.loading import LoadTally, create_missing
 
 from . import plan_data
 from .models import (
@@ -25,14 +27,24 @@ from .search import search_text_for
 
 
 @transaction.atomic
-def reference_data_load() -> None:
+def reference_data_load(*, tally: LoadTally | None = None) -> LoadTally:
+    """OGP's values, the cantons and parishes (INEC) and the institutions: those missing are created, those that
+    exist are left as staff may have corrected them."""
+    tally = tally if tally is not None else LoadTally()
     for order, (code, name_es, name_qu) in enumerate(plan_data.OGP_VALUES, start=1):
-        OgpValue.objects.update_or_create(code=code, defaults={"name_es": name_es, "name_qu": name_qu, "order": order})
+        create_missing(
+            OgpValue,
+            {"code": code},
+            {"name_es": name_es, "name_qu": name_qu, "order": order},
+            tally=tally,
+            kind="OGP values",
+        )
     for row in plan_data.CANTONS:
         map_path, label_x, label_y = plan_data.CANTON_SHAPES[row["code"]]
-        canton, _ = Canton.objects.update_or_create(
-            code=row["code"],
-            defaults={
+        canton, _created = create_missing(
+            Canton,
+            {"code": row["code"]},
+            {
                 "slug": row["slug"],
                 "name_es": row["name"],
                 "seat": row["seat"],
@@ -42,13 +54,18 @@ def reference_data_load() -> None:
                 "label_x": label_x,
                 "label_y": label_y,
             },
+            tally=tally,
+            kind="cantons",
         )
         for code, name, kind in row["parishes"]:
-            Parish.objects.update_or_create(code=code, defaults={"canton": canton, "name_es": name, "kind": kind})
+            create_missing(
+                Parish, {"code": code}, {"canton": canton, "name_es": name, "kind": kind}, tally=tally, kind="parishes"
+            )
     for slug, name_es, name_qu, acronym, kind, parent, website in plan_data.INSTITUTIONS:
-        Institution.objects.update_or_create(
-            slug=slug,
-            defaults={
+        create_missing(
+            Institution,
+            {"slug": slug},
+            {
                 "name_es": name_es,
                 "name_qu": name_qu,
                 "acronym": acronym,
@@ -56,23 +73,29 @@ def reference_data_load() -> None:
                 "website": website,
                 "parent": Institution.objects.get(slug=parent) if parent else None,
             },
+            tally=tally,
+            kind="institutions",
         )
+    return tally
 
 
 @transaction.atomic
-def real_plan_load() -> ActionPlan:
+def real_plan_load(*, tally: LoadTally | None = None) -> ActionPlan:
     """The Pastaza plan 2024-2027 with its three real commitments and illustrative milestones and updates.
 
-    Milestones and updates are only created when the commitment has none, so staff's real ones are never
-    overwritten by a second `load_demo`.
+    1. The reference data, the plan and each commitment: created when missing; one that exists is left exactly
+       as it is (a planner may have edited its texts, its lead, its links).
+    2. A commitment created now gets its links (OGP values, supporting institutions, cantons) and its example
+       milestones and updates; one that existed keeps its own, even none (staff may have removed them).
     """
-    reference_data_load()
+    tally = tally if tally is not None else LoadTally()
+    reference_data_load(tally=tally)
     fields = {k: v for k, v in plan_data.PLAN.items() if k != "slug"}
-    plan, _ = ActionPlan.objects.update_or_create(slug=plan_data.PLAN_SLUG, defaults=fields)
+    plan, _created = create_missing(ActionPlan, {"slug": plan_data.PLAN_SLUG}, fields, tally=tally, kind="action plans")
     gad = Institution.objects.get(slug=plan_data.GAD)
     for row in plan_data.COMMITMENTS:
-        defaults = {key: row[key] for key in row if key.endswith(("_es", "_qu")) or key in {"order", "axis"}}
-        defaults.update(
+        values = {key: row[key] for key in row if key.endswith(("_es", "_qu")) or key in {"order", "axis"}}
+        values.update(
             plan=plan,
             lead_institution=gad,
             lead_department=Institution.objects.get(slug=row["department"]),
@@ -81,25 +104,25 @@ def real_plan_load() -> ActionPlan:
             is_published=True,
             source_url=plan_data.OGP_COMMITMENT_URL.format(code=row["code"]),
         )
-        commitment, created = Commitment.objects.get_or_create(code=row["code"], defaults=defaults)
-        if not created:
-            changed = {k: v for k, v in defaults.items() if getattr(commitment, k if k != "plan" else "plan") != v}
-            if changed:
-                for key, value in changed.items():
-                    setattr(commitment, key, value)
-                commitment.save()
-        _set_m2m(commitment.ogp_values, OgpValue.objects.filter(code__in=row["values"]))
-        _set_m2m(commitment.supporting_institutions, Institution.objects.filter(slug__in=row["supporters"]))
-        _set_m2m(commitment.cantons, Canton.objects.filter(code__in=row["cantons"]))
-        if not commitment.milestones.exists():
+        commitment, created = create_missing(Commitment, {"code": row["code"]}, values, tally=tally, kind="commitments")
+        links = [
+            (commitment.ogp_values, OgpValue.objects.filter(code__in=row["values"])),
+            (commitment.supporting_institutions, Institution.objects.filter(slug__in=row["supporters"])),
+            (commitment.cantons, Canton.objects.filter(code__in=row["cantons"])),
+        ]
+        examples = {
+            "milestones": len(plan_data.EXAMPLE_MILESTONES[commitment.code]),
+            "progress updates": len(plan_data.EXAMPLE_UPDATES[commitment.code]),
+        }
+        if created:
+            for manager, wanted in links:
+                manager.set(wanted)
             _load_example_milestones(commitment)
+        for _manager, wanted in links:
+            tally.add("commitment links", created=created, count=len(wanted))
+        for kind, count in examples.items():
+            tally.add(kind, created=created, count=count)
     return plan
-
-
-def _set_m2m(manager, wanted) -> None:
-    wanted_ids = set(wanted.values_list("pk", flat=True))
-    if set(manager.values_list("pk", flat=True)) != wanted_ids:
-        manager.set(wanted_ids)
 
 
 def _load_example_milestones(commitment: Commitment) -> None:

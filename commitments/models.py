@@ -6,11 +6,13 @@ text is translated into Spanish (es) and Kichwa (qu) through commitments/transla
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, FloatField, Q, Sum
@@ -19,9 +21,12 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from conecta.files import fingerprint, needs_fingerprint
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage
+from conecta.uploads import check_upload, download_name, kind_of, original_file_name
 
 from .search import search_text_for, search_text_refresh
 
@@ -526,6 +531,33 @@ def validate_evidence_size(file) -> None:
         )
 
 
+def validate_evidence_file(file) -> None:
+    """What a new upload is, from its bytes (conecta.uploads): anything the portal does not accept is refused
+    here, next to the field. The result is kept on the file so that saving it does not check it twice."""
+    if getattr(file, "_committed", True) or file.size > settings.EVIDENCE_MAX_BYTES:
+        return  # a stored file was checked when it came in; a too large one is refused by validate_evidence_size
+    file.checked_upload = check_upload(file, max_bytes=settings.EVIDENCE_MAX_BYTES)
+
+
+@deconstructible
+class EvidenceStorage(WriteOnceStorage):
+    """Evidence files under MEDIA_ROOT, which nothing serves directly: commitments.views.evidence_file serves the
+    files of published evidence, evidence_file_staff the others to staff. Written once and read-only, like every
+    published file (conecta.published_files): a replaced file is a new file under a new name."""
+
+    root_setting = "MEDIA_ROOT"
+
+
+evidence_storage = EvidenceStorage()
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A random name that tells nothing of the upload (nor lets anyone guess another), with the extension of
+    what the file is; the name it came with is kept in `original_name`."""
+    kind = kind_of(instance.content_type)
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{kind.extension if kind else 'bin'}"
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, commitment__is_published=True).filter(
@@ -576,8 +608,22 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
             raise ValidationError({"milestone": _("The milestone belongs to another commitment.")})
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def published(self):
+        """Published evidence of a published milestone or update (of a published commitment): the rule of the
+        milestones' and updates' own published() querysets, in one query."""
+        return self.filter(is_published=True).filter(
+            Q(milestone__in=Milestone.objects.published()) | Q(update__in=ProgressUpdate.objects.published())
+        )
+
+
 class Evidence(models.Model):
-    """A link or a file that backs a milestone's or an update's claim of progress."""
+    """A link or a file that backs a milestone's or an update's claim of progress.
+
+    A file is accepted only as what its bytes say it is (conecta.uploads), stored under a random name in a
+    storage with no public address, and served by a view; photos are kept without their metadata. A file kept
+    from before these checks whose type is not accepted has no `content_type`: it is never served, and the
+    admin asks staff to replace it."""
 
     milestone = models.ForeignKey(
         Milestone, models.PROTECT, null=True, blank=True, related_name="evidence", verbose_name=_("milestone")
@@ -587,11 +633,31 @@ class Evidence(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("link"), blank=True, max_length=500)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True, validators=[validate_evidence_size])
+    file = models.FileField(
+        _("file"),
+        storage=evidence_storage,
+        upload_to=evidence_upload_to,
+        blank=True,
+        validators=[validate_evidence_size, validate_evidence_file],
+        help_text=_(
+            "A PDF, a photo (JPEG, PNG or WebP), an office document or a table as CSV. Photos are kept without "
+            "their metadata (such as the place where they were taken)."
+        ),
+    )
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)
+    content_type = models.CharField(
+        _("file type"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("What the file is, read from its content; empty for a file of a type that is not accepted."),
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence")
@@ -601,22 +667,94 @@ class Evidence(models.Model):
             models.CheckConstraint(
                 condition=Q(milestone__isnull=False) | Q(update__isnull=False), name="evidence_has_subject"
             ),
-            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="evidence_has_link_or_file"),
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""),
+                name="evidence_has_link_or_file",
+                violation_error_message=_("Give a link or upload a file."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs):
+        """A new upload is checked (unless its form already did), and what is kept is the checked content under
+        a random name: for a photo, the copy without metadata. Its SHA-256 and size are those of the kept bytes.
+        The file of evidence the public sees is never replaced nor removed (PublishedFileFrozen): a new file is new
+        evidence, and withdrawing one is unpublishing it."""
+        self.refuse_file_change()
+        if self.file and not getattr(self.file, "_committed", True):
+            checked = getattr(self.file, "checked_upload", None) or check_upload(
+                self.file, max_bytes=settings.EVIDENCE_MAX_BYTES
+            )
+            self.original_name = original_file_name(self.file.name)
+            self.content_type = checked.kind.content_type
+            if checked.content is not None:
+                self.file = ContentFile(checked.content, name=self.original_name)
+            self.sha256 = ""
+        elif not self.file:
+            self.original_name = self.content_type = self.sha256 = ""
+            self.size = None
         if needs_fingerprint(self.file, self.sha256):
             self.sha256, self.size = fingerprint(self.file)
         super().save(*args, **kwargs)
 
     def clean(self):
-        if not self.milestone_id and not self.update_id:
+        # The subject may be a milestone or update saved in the same form (an inline of a new one): not saved yet,
+        # but there. Link-or-file is the evidence_has_link_or_file constraint's own message.
+        fields = (Evidence._meta.get_field("milestone"), Evidence._meta.get_field("update"))
+        if not any(getattr(self, field.attname) or field.get_cached_value(self, None) for field in fields):
             raise ValidationError(_("Evidence belongs to a milestone or to an update."))
-        if not self.url and not self.file:
-            raise ValidationError(_("Give a link or upload a file."))
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the public sees this evidence as it is stored (published, of a published milestone or update
+        of a published commitment)."""
+        return self.pk is not None and Evidence.objects.published().filter(pk=self.pk).exists()
+
+    def published_file_name(self) -> str:
+        """The name of the stored file the public sees, or "" (not public, or a link only)."""
+        if self.pk is None:
+            return ""
+        return Evidence.objects.published().filter(pk=self.pk).values_list("file", flat=True).first() or ""
+
+    def refuse_file_change(self) -> None:
+        stored = self.published_file_name()
+        if not stored:
+            return
+        kept = self.file and getattr(self.file, "_committed", True) and self.file.name == stored
+        if not kept:
+            raise PublishedFileFrozen(
+                _(
+                    "“%(title)s” is published: its file is never replaced nor removed. Add the new file as new "
+                    "evidence; to withdraw this one, a planner unpublishes it."
+                )
+                % {"title": self.title}
+            )
+
+    @property
+    def file_kind(self):
+        """What the stored file is (conecta.uploads.FileKind); None without a file or for a refused one."""
+        return kind_of(self.content_type) if self.file else None
+
+    @property
+    def download_name(self) -> str:
+        kind = self.file_kind
+        return download_name(self.original_name, kind) if kind else ""
+
+    def get_file_url(self) -> str:
+        """The public address of the file (served only while the evidence is public); "" when there is none.
+        It carries the start of the file's SHA-256, so that it changes whenever the file does."""
+        if self.file_kind is None or not self.sha256:
+            return ""
+        return reverse(
+            "commitments:evidence_file", kwargs={"pk": self.pk, "digest": self.sha256[:16], "name": self.download_name}
+        )
+
+    @property
+    def public_url(self) -> str:
+        """Where the public page links: the file, else the link."""
+        return self.get_file_url() or self.url
 
 
 class StaffProfile(models.Model):

@@ -3,19 +3,28 @@
 Column names are Spanish, as the Planning Directorate's staff read them. Imports are all-or-nothing: any row
 with an error (unknown commitment code, end before start, progress outside 0-100, unknown level, a record the
 user may not edit) rolls the whole file back and the preview names the row and the reason.
+
+An import may do exactly what the same user may do in the admin form, field by field (`AdminImportRules`, read
+from the ModelAdmin itself: its fieldsets, `get_readonly_fields`, `has_add_permission`, its queryset and the
+choices of its form fields): a row that changes a column the form would show read-only (or not at all), adds a
+record the user may not add, or edits one they may not, is refused by naming the column, and nothing is written.
+Management commands, benchmarks and scripts that give no user act for the Planning Directorate (`ImportRules`).
 """
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from . import roles
+from conecta.text import strip_control_characters
+
 from .models import Axis, Commitment, Institution, IrmLevel, Milestone
 
 TRUE_WORDS = {"sí", "si", "yes", "true", "1", "x", "ari", "verdadero"}
@@ -174,35 +183,167 @@ def _blank_is_none(value):
     return None if value == "" else value
 
 
+def _base_name(model, name: str) -> str:
+    """The field a translation field translates (title_es -> title); any other name as it is."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    translated = getattr(field, "translated_field", None)
+    return translated.name if translated is not None else name
+
+
+class ImportRules:
+    """What an import may do when no user is given (management commands, benchmarks, scripts): everything, as
+    the Planning Directorate may."""
+
+    def may_add(self) -> bool:
+        return True
+
+    def may_change(self, stored) -> bool:
+        return True
+
+    def may_write(self, stored, attribute: str) -> bool:
+        return True
+
+    def allows(self, attribute: str, value) -> bool:
+        """Whether the form offers `value` (a stored value: a reference's primary key) for `attribute`."""
+        return True
+
+
+class AdminImportRules(ImportRules):
+    """What `request.user` may do in `model_admin`'s form, asked of the ModelAdmin itself, so that an import and
+    the form follow one rule:
+
+    1. adding: `has_add_permission`;
+    2. editing a stored record: `has_change_permission` and the record is in the admin's queryset (an
+       implementer's admin lists only what their institution leads);
+    3. a column: its field is in the form (`get_fieldsets`) and not read-only (`get_readonly_fields`) for that
+       record; a translation column (titulo_es) follows its field (title);
+    4. a reference (a milestone's commitment): the value is one the form's field offers (its queryset).
+    """
+
+    def __init__(self, model_admin, request):
+        self.model_admin, self.request = model_admin, request
+        self.model = model_admin.model
+        self._visible: set | None = None
+        self._form: dict = {}
+        self._choices: dict = {}
+        self._allowed: dict = {}
+
+    @classmethod
+    def for_user(cls, model, user) -> AdminImportRules:
+        """The rules of `model`'s registered admin for `user`, for an import run without a request."""
+        from django.contrib import admin
+        from django.http import HttpRequest
+
+        request = HttpRequest()
+        request.user = user
+        return cls(admin.site.get_model_admin(model), request)
+
+    def may_add(self) -> bool:
+        return self.model_admin.has_add_permission(self.request)
+
+    def may_change(self, stored) -> bool:
+        if not self.model_admin.has_change_permission(self.request, stored):
+            return False
+        if self._visible is None:  # one query for the whole file
+            self._visible = set(self.model_admin.get_queryset(self.request).values_list("pk", flat=True))
+        return stored.pk in self._visible
+
+    def may_write(self, stored, attribute: str) -> bool:
+        key = None if stored is None else stored.pk
+        if key not in self._form:  # the form of one record, read once per file
+            self._form[key] = (
+                set(flatten_fieldsets(self.model_admin.get_fieldsets(self.request, stored))),
+                set(self.model_admin.get_readonly_fields(self.request, stored)),
+            )
+        shown, readonly = self._form[key]
+        names = {attribute, _base_name(self.model, attribute)}
+        return bool(names & shown) and not names & readonly
+
+    def allows(self, attribute: str, value) -> bool:
+        field = self.model._meta.get_field(attribute)
+        if value is None or not field.is_relation:
+            return True
+        if attribute not in self._choices:
+            formfield = self.model_admin.formfield_for_dbfield(field, self.request)
+            self._choices[attribute] = getattr(formfield, "queryset", None)
+        choices = self._choices[attribute]
+        if choices is None:
+            return True
+        key = (attribute, value)
+        if key not in self._allowed:
+            self._allowed[key] = choices.filter(pk=value).exists()
+        return self._allowed[key]
+
+
 class ScopedResource(resources.ModelResource):
-    """Refuses rows the importing user may not edit (implementers: only what their institution leads)."""
+    """Refuses rows that do more than the importing user may do in the admin form (`AdminImportRules`), and
+    reads every text cell as the portal stores text (no control characters)."""
 
     # field -> fields whose model checks compare against it (and so fail spuriously when it is unreadable)
     checked_against: dict[str, tuple[str, ...]] = {}
 
+    def __init__(self, rules: ImportRules | None = None, **kwargs):
+        """`rules`: what the import may do (the admin passes `AdminImportRules`); without them, an import given
+        a `user` follows that user's admin rules, and one given no user acts for the Planning Directorate."""
+        super().__init__(**kwargs)
+        self.given_rules = self.rules = rules
+
     def before_import(self, dataset, **kwargs):
-        self._user = kwargs.get("user")
-        self._may_edit: dict[int, bool] = {}
+        self.rules = self.given_rules
+        if self.rules is None:
+            user = kwargs.get("user")
+            self.rules = ImportRules() if user is None else AdminImportRules.for_user(self._meta.model, user)
         for field in self.get_import_fields():
             if isinstance(field.widget, CachedLookupMixin):
                 field.widget.reset_cache()
         super().before_import(dataset, **kwargs)
 
-    def may_edit_commitment(self, commitment: Commitment) -> bool:
-        user = getattr(self, "_user", None)
-        if user is None:
-            return True  # management commands and benchmarks act for the Planning Directorate
-        cache = self.__dict__.setdefault("_may_edit", {})
-        if commitment.pk not in cache:
-            scope = roles.scoped_institution(user)
-            if scope is None:
-                cache[commitment.pk] = roles.is_planner(user)
-            else:
-                cache[commitment.pk] = bool(scope) and scope.pk in {
-                    commitment.lead_institution_id,
-                    commitment.lead_department_id,
-                }
-        return cache[commitment.pk]
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            if isinstance(value, str):
+                row[key] = strip_control_characters(value)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The record as stored, before the row rewrites it: what the rights are checked against.
+        instance._import_stored = None if new else copy(instance)
+        instance._import_values = self._field_values(instance)
+
+    def _field_values(self, instance) -> dict:
+        values = {}
+        for field in self.get_import_fields():
+            if field.attribute and not field.readonly:
+                model_field = instance._meta.get_field(field.attribute)
+                values[field.attribute] = instance.__dict__.get(model_field.attname)
+        return values
+
+    def refusal(self, stored) -> dict[str, str]:
+        """The error (column attribute -> message) of a row that edits a record the user may not edit."""
+        return {self.get_import_id_fields()[0]: _("You may not edit this record.")}
+
+    def choice_refusal(self, attribute: str, value) -> str:
+        return _("You may not choose “%(value)s” here.") % {"value": value}
+
+    def rights_errors(self, instance, skip=()) -> dict[str, str]:
+        """What the row does that the user may not do in the form, by field attribute (see AdminImportRules)."""
+        rules = self.rules or ImportRules()
+        stored = getattr(instance, "_import_stored", None)
+        if stored is None and not rules.may_add():
+            return {self.get_import_id_fields()[0]: _("You may not add records of this kind.")}
+        if stored is not None and not rules.may_change(stored):
+            return self.refusal(stored)
+        errors = {}
+        before = getattr(instance, "_import_values", {})
+        for attribute, value in self._field_values(instance).items():
+            if attribute in skip or _blank_is_none(value) == _blank_is_none(before.get(attribute)):
+                continue
+            if not rules.may_write(stored, attribute):
+                errors[attribute] = _("You may not change this column: the form does not let you change it either.")
+            elif not rules.allows(attribute, value):
+                errors[attribute] = self.choice_refusal(attribute, getattr(instance, attribute))
+        return errors
 
     def unique_checks(self, instance, errors: dict) -> None:
         """Add errors for unique constraints the import could break (full_clean skips constraints)."""
@@ -240,6 +381,9 @@ class ScopedResource(resources.ModelResource):
         one question left. Nor does it ask again whether the records the widgets just found exist.
         """
         errors = dict(import_validation_errors or {})
+        for attribute, message in self.rights_errors(instance, skip=errors.keys()).items():
+            errors[attribute] = ValidationError(message)
+        import_validation_errors = errors or None
         found = getattr(instance, "_found_by_import", set())
         try:
             try:
@@ -393,12 +537,8 @@ class MilestoneResource(ScopedResource):
         # The rows the import loads (all at once) come with what the preview's diff and the checks read.
         return Milestone.objects.select_related("commitment", "responsible_institution")
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        # Remember whose milestone this was before the row rewrites it: moving a milestone needs the right to
-        # edit both commitments.
-        instance._stored_commitment = None if new else instance.commitment
-
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         # A blank id means a new milestone.
         if "id" in row and (row["id"] is None or str(row["id"]).strip() == ""):
             row["id"] = None
@@ -413,18 +553,15 @@ class MilestoneResource(ScopedResource):
             )
         return instance
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if instance.commitment_id and not self.may_edit_commitment(instance.commitment):
-            errors["commitment"] = ValidationError(
-                _("You may not edit the milestones of %(code)s.") % {"code": instance.commitment.code}
-            )
-        stored = getattr(instance, "_stored_commitment", None)
-        if stored is not None and "commitment" not in errors and not self.may_edit_commitment(stored):
-            errors["commitment"] = ValidationError(
-                _("You may not edit the milestones of %(code)s.") % {"code": stored.code}
-            )
-        super().validate_instance(instance, errors or None, validate_unique)
+    # Moving a milestone needs the right to edit both commitments: the one it leaves (the admin's queryset of
+    # milestones) and the one it joins (the choices of the form's commitment field).
+    def refusal(self, stored) -> dict[str, str]:
+        return {"commitment": _("You may not edit the milestones of %(code)s.") % {"code": stored.commitment.code}}
+
+    def choice_refusal(self, attribute: str, value) -> str:
+        if attribute == "commitment":
+            return _("You may not edit the milestones of %(code)s.") % {"code": value.code}
+        return super().choice_refusal(attribute, value)
 
 
 class CommitmentResource(ScopedResource):
@@ -536,8 +673,5 @@ class CommitmentResource(ScopedResource):
             )
         return instance
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        if not self.may_edit_commitment(Commitment.objects.get(pk=instance.pk)):
-            errors["code"] = ValidationError(_("You may not edit %(code)s.") % {"code": instance.code})
-        super().validate_instance(instance, errors or None, validate_unique)
+    def refusal(self, stored) -> dict[str, str]:
+        return {"code": _("You may not edit %(code)s.") % {"code": stored.code}}

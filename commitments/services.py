@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Commitment, Milestone, ProgressUpdate
+from conecta.queue import enqueue_on_commit
+
+from .models import Commitment, Evidence, Milestone, ProgressUpdate
 from .roles import PLANNER
 
 logger = logging.getLogger(__name__)
@@ -37,21 +39,26 @@ for _model in (Commitment, Milestone, ProgressUpdate):
     pre_delete.connect(guard_published_deletion, sender=_model, dispatch_uid=f"guard-published-{_model.__name__}")
 
 
+def guard_public_evidence_deletion(sender, instance, **kwargs):
+    """Evidence is published by default and public only with its milestone or update: what the public sees stays
+    (a planner unpublishes it instead); evidence of a draft may go."""
+    if instance.is_public:
+        raise PublishedRecordProtected(
+            _("“%(record)s” is published and cannot be deleted; unpublish it first.") % {"record": instance},
+            {instance},
+        )
+
+
+pre_delete.connect(guard_public_evidence_deletion, sender=Evidence, dispatch_uid="guard-published-Evidence")
+
+
 def update_queue_staff_notification(*, update: ProgressUpdate) -> None:
     """After commit, tell the Planning Directorate that an unpublished update awaits review."""
     from .tasks import notify_update_submitted_task
 
     if update.is_published or update.staff_notified_at:
         return
-    transaction.on_commit(lambda: _enqueue(notify_update_submitted_task, update.pk))
-
-
-def _enqueue(task, *args) -> None:
-    """Queue a task; if the broker is down, log it and let the periodic sweep send it later."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may break the save
-        logger.warning("Could not queue %s%r; the sweep will retry", task.name, args, exc_info=True)
+    enqueue_on_commit(notify_update_submitted_task, update.pk)
 
 
 def updates_notify_pending(*, older_than_minutes: int = 5) -> int:
@@ -104,3 +111,16 @@ def commitment_publish(*, commitment: Commitment, published: bool = True) -> Com
     commitment.is_published = published
     commitment.save(update_fields=["is_published", "updated_at"])
     return commitment
+
+
+def import_uploads_sweep(*, max_age: timedelta | None = None) -> int:
+    """Remove the spreadsheet uploads previewed but never confirmed, older than `max_age` (by default
+    IMPORT_TMP_MAX_AGE_HOURS); returns how many. Idempotent: the daily beat task runs it."""
+    from conecta.spreadsheet import import_tmp_sweep
+
+    if max_age is None:
+        max_age = timedelta(hours=settings.IMPORT_TMP_MAX_AGE_HOURS)
+    removed = import_tmp_sweep(max_age_seconds=max_age.total_seconds())
+    if removed:
+        logger.info("Removed %s import upload(s) nobody confirmed", removed)
+    return removed

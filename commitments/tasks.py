@@ -17,3 +17,9 @@ def notify_pending_updates_task() -> int:
     """Periodic sweep (Celery beat): notices that could not be queued when their update was saved."""
     with acting_as(None, "task"):
         return services.updates_notify_pending()
+
+
+@shared_task(acks_late=True)
+def sweep_import_uploads_task() -> int:
+    """Daily (Celery beat): spreadsheet uploads previewed in the admin but never confirmed."""
+    return services.import_uploads_sweep()

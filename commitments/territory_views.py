@@ -45,7 +45,7 @@ def territory(request):
     )
 
 
-@public_page
+@public_page(params=("page",))
 def canton_detail(request, slug: str):
     canton = reads.canton_public(slug=slug) if len(slug) <= 40 else None
     if canton is None:

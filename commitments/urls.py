@@ -13,4 +13,6 @@ urlpatterns = [
     path("instituciones/<slug:slug>/", views.institution_detail, name="institution"),
     path("territorio/", territory_views.territory, name="territory"),
     path("territorio/<slug:slug>/", territory_views.canton_detail, name="canton"),
+    path("evidencias/<int:pk>/<str:digest>/<str:name>", views.evidence_file, name="evidence_file"),
+    path("gestion/evidencias/<int:pk>/", views.evidence_file_staff, name="evidence_file_staff"),
 ]

@@ -1,21 +1,24 @@
-"""The public pages of the plan: home, the commitments list, one commitment, one institution."""
+"""The public pages of the plan: home, the commitments list, one commitment, one institution; and the evidence
+files (the public ones for everyone, the others for staff)."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
 
 from conecta.cache import public_page
 from conecta.extensions import panels_for
 
-from . import selectors
-from .models import Axis, IrmLevel
+from . import roles, selectors
+from .models import Axis, Evidence, IrmLevel, led_by_q
 from .search import MAX_QUERY_CHARS, printable
 
 # The home page shows this many commitments and links to the full list for the rest (its HTML stays small).
@@ -97,7 +100,7 @@ def _params(filters: selectors.ListFilters) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-@public_page
+@public_page(params=("q", *FILTER_PARAMS, "orden", "page"))
 def commitment_list(request):
     """All the plan's published commitments, filtered, searched, sorted and paginated by a plain GET form."""
     plan = selectors.plan_current()
@@ -171,3 +174,89 @@ def institution_detail(request, slug: str):
         "commitments/institution.html",
         {"institution": institution, "plan": plan, "limit": selectors.INSTITUTION_LIST_LIMIT, **found},
     )
+
+
+# Evidence files. Whatever an uploaded file holds, a browser must never run it as a page of the portal: it gets the
+# type its bytes were found to be (never one guessed from a name), `nosniff`, and a policy that sandboxes it (an
+# opaque origin, no script, no plugin, no form, not framed). PDFs and images open in the browser, anything else is
+# a download. `sandbox` does not stop Chromium from showing a PDF opened as a page (checked with Chromium 156,
+# with its PDF viewer in and out of process); `style-src 'unsafe-inline'` lets the browser style its own image
+# and PDF viewer pages, and is harmless where no script may run.
+FILE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
+    "sandbox"
+)
+DIGEST = re.compile(r"[0-9a-f]{16}")
+LARGEST_PK = 2**63 - 1
+# The address carries the start of the file's SHA-256, so the bytes at an address never change: a browser keeps
+# them without asking again. A day bounds how long a shared cache may keep a file that staff withdraw.
+PUBLIC_FILE_CACHE = "public, max-age=86400, immutable"
+
+
+def evidence_file(request, pk: int, digest: str, name: str):
+    """The file of published evidence of a published milestone or update of a published commitment, at the
+    address its page links to (`Evidence.get_file_url`); 404 for anything else, whatever the address guessed.
+    One query."""
+    evidence = None
+    if pk <= LARGEST_PK and DIGEST.fullmatch(digest):
+        evidence = (
+            Evidence.objects.published()
+            .filter(pk=pk, sha256__startswith=digest)
+            .only("pk", "file", "content_type", "original_name", "sha256")
+            .first()
+        )
+    if evidence is None or evidence.file_kind is None or name != evidence.download_name:
+        raise Http404("no such evidence file")
+    return _file_response(request, evidence, public=True)
+
+
+@staff_member_required
+def evidence_file_staff(request, pk: int):
+    """Any evidence file the staff member may see in the admin (published or not), always as a download and
+    never kept by a cache. A file of a type that is not accepted is never served, not even to staff."""
+    evidence = _get_evidence_for_user(request.user, pk) if pk <= LARGEST_PK else None
+    if evidence is None or evidence.file_kind is None:
+        raise Http404("no such evidence file")
+    return _file_response(request, evidence, public=False)
+
+
+def _get_evidence_for_user(user, pk: int) -> Evidence | None:
+    """The evidence, if the user may see it in the admin: implementers only what their institution leads
+    (the admin's own scoping, commitments.admin.ScopedMixin)."""
+    if not user.has_perm("commitments.view_evidence"):
+        return None
+    scope = roles.scoped_institution(user)
+    if scope is False:
+        return None
+    found = Evidence.objects.filter(pk=pk)
+    if scope is not None:
+        found = found.filter(
+            led_by_q(scope, through="milestone__commitment__") | led_by_q(scope, through="update__commitment__")
+        )
+    return found.first()
+
+
+def _file_response(request, evidence: Evidence, *, public: bool):
+    kind = evidence.file_kind
+    etag = f'"{evidence.sha256}"'
+    response = get_conditional_response(request, etag=etag) if public else None
+    if response is None:
+        storage, name = evidence.file.storage, evidence.file.name
+        if not storage.exists(name):
+            raise Http404("missing evidence file")
+        # A CSV was checked to be UTF-8 when it came in.
+        content_type = f"{kind.content_type}; charset=utf-8" if kind.content_type == "text/csv" else kind.content_type
+        response = FileResponse(
+            storage.open(name, "rb"),
+            as_attachment=not (public and kind.inline),
+            filename=evidence.download_name,
+            content_type=content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = PUBLIC_FILE_CACHE if public else "private, no-store"
+    if public:
+        response["ETag"] = etag
+    # The portal's own page policy (django-csp's middleware) must not replace or add to this one.
+    response._csp_exempt = response._csp_exempt_ro = True
+    return response

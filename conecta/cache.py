@@ -6,19 +6,27 @@ never read again and expires.
 
 With the default in-process cache (LocMemCache) each server process keeps its own pages and its own generation,
 and a change made through one process does not drop the others' pages: several processes need a shared cache
-(CACHE_URL=redis://...), or PUBLIC_PAGE_CACHE_SECONDS short enough to live with.
+(CACHE_URL=redis://...), or PUBLIC_PAGE_CACHE_SECONDS short enough to live with. That Redis may stop: the cache
+backend (conecta.cache_backend) then answers every read with a miss, so pages are rendered for each visit, and a
+bump that could not be stored is made again by the same process as soon as the cache answers.
+
+A page's key holds the query parameters its view declares (`@public_page(params=("q", "page"))`), normalised, and
+the view sees only those: `?v=random` or `?utm_source=...` reuse the one cached page instead of making new ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -31,7 +39,14 @@ def _fresh_generation() -> int:
     return time.time_ns()
 
 
+# Set when a bump could not be stored (the cache was unreachable): pages cached before it must not come back when
+# the cache does, so this process bumps again at its next page or bump.
+_bump_lost = False
+
+
 def current_generation() -> int:
+    if _bump_lost:
+        bump_generation()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
@@ -40,10 +55,13 @@ def current_generation() -> int:
 
 
 def bump_generation() -> None:
+    global _bump_lost
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new number invalidates the old pages
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+        stored = True
+    except ValueError:  # not set yet (or evicted, or the cache is down): any new number invalidates the old pages
+        stored = cache.set(GENERATION_KEY, _fresh_generation(), timeout=None) is not False
+    _bump_lost = not stored
 
 
 def bump_after_commit(using: str | None = None) -> None:
@@ -80,11 +98,19 @@ def connect_invalidation(*models) -> None:
             )
 
 
-def _page_key(request) -> str:
-    # The whole address, hashed: a long query string must not share a key with another that starts the same
-    # way, and the scheme and host are in it because feeds and the sitemap write absolute links: a request
-    # through another allowed host name (say, localhost) must not leave its links for everyone else.
-    address = request.build_absolute_uri()
+def _page_query(request, params: tuple[str, ...]) -> QueryDict:
+    """The query parameters a page declared, in order of name, each with the value the view would read
+    (`request.GET.get`, the last one given), empty ones dropped: `?page=2&q=agua`, `?q=agua&page=2&v=1` and
+    `?q=agua&page=2&orden=` are one page."""
+    pairs = [(name, request.GET.get(name, "")) for name in params]
+    return QueryDict(urlencode([(name, value) for name, value in pairs if value]), encoding=request.encoding)
+
+
+def _page_key(request, query: QueryDict) -> str:
+    # The address, hashed: a long query string must not share a key with another that starts the same way, and
+    # the scheme and host are in it because feeds and the sitemap write absolute links: a request through another
+    # allowed host name (say, localhost) must not leave its links for everyone else.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query.urlencode()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"conecta:page:{current_generation()}:{get_language()}:{digest}"
 
@@ -102,18 +128,25 @@ def _cacheable(request, response) -> bool:
     )
 
 
-def public_page(view):
-    """Cache a public GET page per language and full URL (query string included) until the next change."""
+def public_page(view: Callable | None = None, *, params: Iterable[str] = ()):
+    """Cache a public GET page per language, address and declared query parameters until the next change.
+
+    `params` names every query parameter the view (with its selectors, forms and templates) reads; the view gets
+    a `request.GET` (and a query string, for links such as the language switcher's) holding only those, so it
+    cannot depend on anything its cache key does not hold. Bare `@public_page` is a page that reads none.
+    """
+    if view is None:
+        return lambda view: public_page(view, params=params)
+    declared = tuple(sorted(set(params)))
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         caching = request.method in ("GET", "HEAD") and settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-        key = _page_key(request) if caching else None
+        query = _page_query(request, declared)
+        key = _page_key(request, query) if caching else None
         response = cache.get(key) if caching else None
         if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            response = _call_with_query(view, query, request, *args, **kwargs)
             if not _cacheable(request, response):
                 return response
             if caching:
@@ -123,3 +156,16 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def _call_with_query(view, query: QueryDict, request, *args, **kwargs):
+    """Run the view (and render its response) with only the declared query parameters in the request."""
+    original = request.GET, request.META.get("QUERY_STRING", "")
+    request.GET, request.META["QUERY_STRING"] = query, query.urlencode()
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        return response
+    finally:
+        request.GET, request.META["QUERY_STRING"] = original

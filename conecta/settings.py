@@ -5,6 +5,7 @@ run in-process); production differs only by the environment variables listed in 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "import_export",
+    # Staff sign-in and page security (conecta/security.py, signin.py, twofactor.py); before conecta, whose
+    # admin.py replaces two of their admin pages.
+    "csp",
+    "conecta.apps.LockoutConfig",  # django-axes, named in Spanish and Kichwa
+    "django_otp",
+    "conecta.apps.SecondFactorConfig",  # django-otp's TOTP devices, named in Spanish and Kichwa
     "conecta.apps.ConectaConfig",
     "commitments.apps.CommitmentsConfig",
     "feedback.apps.FeedbackConfig",
@@ -62,15 +69,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The policies go on every response, error pages and static files included.
+    "conecta.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads request.POST (the CSRF check does): a form in another encoding is a 400.
+    "conecta.security.RequestEncodingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "conecta.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "conecta.audit.ActorMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conecta.urls"
@@ -112,9 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Only disposable things live in the cache (public pages, rate-limit counters): with CACHE_URL, a Redis that stops
+# answering is treated as an empty cache (conecta.cache_backend: short timeouts, a circuit breaker, logged once).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        {"BACKEND": "conecta.cache_backend.ResilientRedisCache", "LOCATION": env_str("CACHE_URL")}
         if env_str("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "conecta"}
     )
@@ -164,6 +182,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploads larger than this are refused by the forms that take files (evidence, spreadsheets).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Evidence files are stored under MEDIA_ROOT with random names, and nothing serves MEDIA_ROOT directly (a reverse
+# proxy must not either): commitments.views.evidence_file serves the files of published evidence, with safe headers.
+# What an upload is comes from its bytes (conecta/uploads.py), checked within these bounds: the pixels of a photo
+# (it is decoded to strip its metadata), the pages of a PDF and what one of its streams may unpack to, and what an
+# office document's ZIP would unpack to.
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 50_000_000)
+UPLOAD_PDF_MAX_PAGES = env_int("UPLOAD_PDF_MAX_PAGES", 2000)
+UPLOAD_PDF_MAX_STREAM_BYTES = env_int("UPLOAD_PDF_MAX_STREAM_BYTES", 8 * 1024 * 1024)
+UPLOAD_PDF_MAX_OBJECTS = env_int("UPLOAD_PDF_MAX_OBJECTS", 500_000)
+UPLOAD_OFFICE_MAX_UNPACKED_BYTES = env_int("UPLOAD_OFFICE_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -192,9 +220,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# With Redis an unacknowledged task (its worker died) is delivered again after this many seconds; the worker tests
-# shorten it through CELERY_VISIBILITY_TIMEOUT.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# No caller reads a task's result: none is stored, and sending a task never subscribes to the result backend (which,
+# with Redis down, retried 20 times a second apart before giving up: a staff save waited 19 s). Saves and citizen
+# submissions queue through conecta.queue (short timeouts, no publish retry, a circuit breaker; sweeps send later).
+CELERY_TASK_IGNORE_RESULT = True
+# With Redis an unacknowledged task (its worker died) is delivered again this many seconds after a worker took it;
+# every worker looks for such tasks every 10 s (unacked_restore_throttle 1), so recovery takes about 5 minutes.
+# A task still running is never delivered again: every task is stopped (soft limit: an exception the task records;
+# hard limit: its process is killed) well before the visibility timeout. The longest task, a report's PDFs, takes
+# about 40 s for 300 commitments. conecta.celery warns at a worker's start when the three do not fit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 180)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 210)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -215,6 +255,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "feedback.tasks.anonymise_expired_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every published file (report PDFs, FCD documents, minutes, evidence) read again and compared with the SHA-256
+    # and size the portal shows; the planners are e-mailed when one differs (manage.py verify_files).
+    "verify-published-files": {
+        "task": "conecta.tasks.verify_published_files_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    # Spreadsheet uploads previewed but never confirmed (IMPORT_TMP_DIR).
+    "import-tmp-sweep": {"task": "commitments.tasks.sweep_import_uploads_task", "schedule": crontab(hour=4, minute=0)},
 }
 
 # Progress reports (reports/): PDFs and the monitor's uploads live here, outside MEDIA_ROOT, and are served only
@@ -244,10 +292,16 @@ PARTICIPATION_RATE_LIMITS = {
     "track": (_RATE or 60, 15),
     "reply": (_RATE or 10, 15),
 }
-# Behind the portal's own reverse proxy the visitor's address is the last one of X-Forwarded-For.
-PARTICIPATION_TRUST_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
-# Personal data of participation are anonymised this many months after the item is settled (privacy notice).
+# How many reverse proxies of our own stand in front of the application server (conecta/net.py): the visitor's
+# address is the TRUSTED_PROXIES-th entry from the right of X-Forwarded-For; 0 (the default) takes REMOTE_ADDR
+# only, whatever a request writes in that header. BEHIND_PROXY concerns only the proxy's HTTPS header.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# Personal data of participation are anonymised this many months after the last thing that happened to the item,
+# whatever its state (privacy notice).
 PARTICIPATION_RETENTION_MONTHS = env_int("PARTICIPATION_RETENTION_MONTHS", 24)
+# Network addresses are hashed with a random key that changes every this many days and is deleted when its period
+# ends (feedback.models.AddressKey): what one address sent can be linked within a period, never after it.
+PARTICIPATION_ADDRESS_KEY_DAYS = env_int("PARTICIPATION_ADDRESS_KEY_DAYS", 30)
 # A form refused for its missing or wrong security token gets a page in the visitor's language.
 CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 
@@ -259,12 +313,90 @@ CONECTA_PLAN_SLUG = env_str("CONECTA_PLAN_SLUG", "pastaza-2024-2027")
 # Where a Kichwa reader reports a translation error (the Kichwa pages link to it).
 TRANSLATION_FEEDBACK_URL = env_str("TRANSLATION_FEEDBACK_URL", "mailto:transparency@pastaza.gob.ec")
 
+# Transport and browser security. `manage.py check --deploy` is clean under the production environment of
+# README.md (CI runs it, tests/conecta/test_deploy_check.py too).
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+# The container's health check asks over plain HTTP from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy (django-csp). Public pages have no script at all, so they allow none; their one inline
+# CSS, the <style> of base.html that gives the print stylesheet SITE_URL, is allowed by its hash, which
+# conecta.security.ContentSecurityPolicyMiddleware adds. A response that sets its own policy keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The staff admin (everything under /admin/) runs Django's admin scripts, modeltranslation's tabs (jQuery UI,
+# vendored) and import-export's, all files under STATIC_URL: scripts from this origin only, never inline. Django's
+# admin templates and import-export's carry <style> blocks and style attributes, hence inline styles (styles only:
+# tests/browser/test_staff_pages.py checks that no page of it reports a violation).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page of the portal uses any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort",
+        "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
+
+# Staff sign-in (conecta/signin.py, conecta/twofactor.py).
+# django-axes counts failed sign-ins per account and per network address (conecta.net.client_ip, the address the
+# participation rate limits count; conecta.signin.lockout_parameters): LOGIN_FAILURE_LIMIT for one account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one address (higher: a whole office shares one), locks sign-in for
+# LOGIN_LOCKOUT_MINUTES (0: until a planner unlocks it: admin, "Intentos fallidos de inicio de sesión" (axes'
+# access attempts), action "Unlock"; or `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`).
+AUTHENTICATION_BACKENDS = [
+    "conecta.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30)) or None
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = "conecta.signin.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "conecta.net.client_ip"
+AXES_USERNAME_CALLABLE = "conecta.signin.attempted_username"
+AXES_LOCKOUT_CALLABLE = "conecta.signin.lockout_response"
+AXES_VERBOSE = False  # no banner on every manage.py command
+# A second factor (TOTP, django-otp) for superusers and members of this group, when OTP_REQUIRED is on: after the
+# password they enrol once (QR code), then give a code at every sign-in. The same group may unlock sign-ins and
+# reset another person's second factor in the admin. Must name commitments.roles.PLANNER (a test checks it).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+STAFF_SECURITY_GROUP = "Planificación"
+OTP_TOTP_ISSUER = "Conecta Pastaza"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions are only ever staff sessions (the public site keeps none): a working day from sign-in.
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 
 LOGGING = {
     "version": 1,
@@ -280,4 +412,12 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
+# An upload waits here between an import's preview and its confirmation (conecta.spreadsheet.ImportTempStorage);
+# a daily sweep removes what nobody confirmed within IMPORT_TMP_MAX_AGE_HOURS.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "conecta.spreadsheet.ImportTempStorage"
+IMPORT_TMP_DIR = Path(env_str("IMPORT_TMP_DIR", str(VAR_DIR / "import-tmp")))
+IMPORT_TMP_MAX_AGE_HOURS = env_int("IMPORT_TMP_MAX_AGE_HOURS", 24)
+# What an imported spreadsheet may hold, checked before anything parses it (a 4 MB zip bomb unpacks to GBs).
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 25 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)

@@ -23,3 +23,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 TEST_BROKER_URL = CELERY_BROKER_URL or os.environ.get("CELERY_BROKER_URL", "")
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests of caching turn it on with the settings fixture
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+IMPORT_TMP_DIR = Path(tempfile.mkdtemp(prefix="conecta-import-tmp-"))

@@ -1,15 +1,13 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
 from feedback.sitemaps import MeetingSitemap, SurveySitemap
 
-from . import views
+from . import twofactor, views
 from .cache import public_page
 from .sitemaps import StaticViewSitemap
 
@@ -30,7 +28,9 @@ urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap, params=("p",)), {"sitemaps": sitemaps}, name="sitemap"),
+    # Before the admin's own URLs (its catch-all would take it): the second factor of staff sign-in.
+    path("admin/second-factor/", twofactor.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -43,10 +43,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "conecta.views.bad_request"
 handler404 = "conecta.views.page_not_found"
 handler500 = "conecta.views.server_error"
 
-# Evidence files. Behind a reverse proxy, let it serve MEDIA_ROOT at /media/ and this route is never reached.
-urlpatterns += [
-    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
-]
+# Nothing under MEDIA_ROOT is served directly (here or by a reverse proxy): evidence files are served by
+# commitments.views.evidence_file, only for published evidence and with headers that keep them from running.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from .cache import public_page
 # Kichwa and its Quechua relatives as browsers send them: qu, qu-EC, quz (Microsoft), qug (MediaWiki),
 # qvi (Mozilla), qvz (Northern Pastaza), que... (pastaza-facts.md C.1-C.2).
 KICHWA_TAG = re.compile(r"^(qu|qu[a-z]|qv[a-z])(-|$)", re.IGNORECASE)
+
+logger = logging.getLogger(__name__)
 
 
 def preferred_language(request) -> str:
@@ -41,7 +44,10 @@ def root_redirect(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers (and the broker, when one is configured); 503 otherwise."""
+    """200 when the database answers (and the broker, when one is configured); 503 otherwise.
+
+    Anyone may ask, so the answer is only "ok" or "error" per component; why a component failed goes to the
+    server's log, never to the response."""
     state: dict[str, str] = {}
     healthy = True
     try:
@@ -49,8 +55,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         state["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure is "down", and the reason is reported
-        state["database"] = f"error: {exc.__class__.__name__}"
+    except Exception:  # noqa: BLE001 - any failure is "down"; the reason is logged
+        logger.exception("Health check: the database does not answer")
+        state["database"] = "error"
         healthy = False
     if settings.CELERY_BROKER_URL:
         from conecta.celery import app
@@ -59,8 +66,9 @@ def healthz(request):
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             state["broker"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            state["broker"] = f"error: {exc.__class__.__name__}"
+        except Exception:  # noqa: BLE001
+            logger.exception("Health check: the broker does not answer")
+            state["broker"] = "error"
             healthy = False
     else:
         state["broker"] = "not configured (tasks run in-process)"
@@ -86,6 +94,12 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    """The portal's own 400 page, in the reader's language. Unlike Django's default it does not run the CSRF
+    check again (that check is what fails on a form the portal cannot read, and would turn the 400 into a 500)."""
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):

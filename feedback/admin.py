@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +27,7 @@ from .models import (
     REASON_MAX,
     SUGGESTION_TEXT_MAX,
     Comment,
+    ContactFields,
     DailyDigest,
     Evaluation,
     Moderation,
@@ -145,6 +147,28 @@ class ReasonForm(forms.Form):
     )
 
 
+# Who wrote in: what the monitor and implementers never see, so may not search, filter or sort by either (a search
+# for an address would tell them whether it wrote in). The keyed hashes stay usable through the "same contact"
+# links, which never reveal the value.
+CONTACT_FIELDS = frozenset({"name", "email", "phone", "email_hash", "phone_hash"})
+
+
+def reaches_contact(model, path: str) -> bool:
+    """Whether a search field or lookup (`=email`, `suggestion__email__iexact`) reads a contact field of a model
+    that holds one (a suggestion's or a comment's), however it gets there."""
+    for part in path.lstrip("^=@").split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.name in CONTACT_FIELDS and issubclass(model, ContactFields):
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
 def _short(text: str, length: int = 90) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -164,6 +188,32 @@ class ModerationAdminMixin:
     def moderates(self, request) -> bool:
         """Planners moderate; the monitor only reads, and implementers only answer (suggestions)."""
         return roles.is_planner(request.user) and self.has_change_permission(request)
+
+    # Only moderators see the contact, so only they search, filter and sort by it.
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if self.moderates(request):
+            return fields
+        return [name for name in fields if not reaches_contact(self.model, name)]
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if self.moderates(request):
+            return columns
+        return [name for name in columns if not (isinstance(name, str) and reaches_contact(self.model, name))]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if self.moderates(request):
+            return filters
+        return [item for item in filters if not (isinstance(item, str) and reaches_contact(self.model, item))]
+
+    def lookup_allowed(self, lookup, value, request):
+        # Django allows any lookup on a model's own fields in the address (?email=…, ?email__startswith=…).
+        if not self.moderates(request) and reaches_contact(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -38,13 +38,32 @@ def feedback_roles_grant(**kwargs) -> None:
     )
 
 
+def published_minutes():
+    """For `manage.py verify_files`: the signed minutes of published meetings, with their SHA-256 and size."""
+    from django.utils.translation import gettext
+
+    from conecta.extensions import PublishedFile
+
+    from .models import Meeting
+
+    for meeting in Meeting.objects.published().exclude(minutes_file="").order_by("date", "pk"):
+        yield PublishedFile(
+            what=gettext("Signed minutes of “%(title)s” (%(date)s)")
+            % {"title": meeting.title, "date": meeting.date.isoformat()},
+            storage=meeting.minutes_file.storage,
+            name=meeting.minutes_file.name,
+            sha256=meeting.minutes_sha256,
+            size=meeting.minutes_size,
+        )
+
+
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Participation")
 
     def ready(self):
         from conecta.cache import connect_invalidation
-        from conecta.extensions import register_panel
+        from conecta.extensions import register_panel, register_published_files
 
         from . import meeting_services, signals, survey_services
         from .models import Agreement, Choice, Meeting, MeetingAttendance, Question, Survey
@@ -57,3 +76,4 @@ class FeedbackConfig(AppConfig):
         survey_services.connect()
         register_panel("commitments:detail", commitment_panel)
         post_migrate.connect(feedback_roles_grant, sender=self, dispatch_uid="feedback-roles")
+        register_published_files(published_minutes)

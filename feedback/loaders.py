@@ -1,5 +1,5 @@
-"""Idempotent loader for the plan's co-creation workshops (used by `load_demo`). Running it twice gives the
-same rows.
+"""Loader of the plan's co-creation workshops (used by `load_demo`): it creates a workshop that is missing, with
+its attendance, and never changes one that exists (staff may have corrected it). Running it twice changes nothing.
 
 Source: action-plan-2024-2027.txt, "Who participated in these spaces?" (the three workshops of 21 and 22
 November 2024 and their participants by gender and by sector), "What kind of spaces have you used or created..."
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from commitments.models import ActionPlan, Axis, Canton
 from commitments.plan_data import PLAN_SLUG
+from conecta.loading import LoadTally, create_missing
 
 from .models import Meeting, MeetingAttendance, meeting_attendance_check
 
@@ -103,18 +104,19 @@ WORKSHOPS = [
 
 
 @transaction.atomic
-def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
+def workshops_load(*, plan: ActionPlan | None = None, tally: LoadTally | None = None) -> list[Meeting]:
     """The three co-creation workshops of the Pastaza plan, published, with their attendance.
 
-    1. Create or refresh each workshop, keyed by its slug.
-    2. Set its attendance to the plan's figures: update the categories it reports, delete any other.
-    3. Check that each workshop's totals by gender and by sector agree.
+    1. Create each workshop that is missing, keyed by its slug; one that exists is left as it is.
+    2. A workshop created now gets the plan's attendance figures, whose totals by gender and by sector are
+       checked to agree; one that existed keeps its own figures.
     """
+    tally = tally if tally is not None else LoadTally()
     plan = plan or ActionPlan.objects.filter(slug=PLAN_SLUG).first()
     canton = Canton.objects.filter(code=PUYO_CANTON_CODE).first()
     meetings = []
     for row in WORKSHOPS:
-        meeting = upsert(
+        meeting, created = create_missing(
             Meeting,
             {"slug": row["slug"]},
             {
@@ -133,28 +135,18 @@ def workshops_load(*, plan: ActionPlan | None = None) -> list[Meeting]:
                 "axis": row["axis"],
                 "is_published": True,
             },
+            tally=tally,
+            kind="workshops",
         )
         wanted = {(GENDER, k): v for k, v in row["gender"].items()} | {(SECTOR, k): v for k, v in row["sector"].items()}
-        kept = [
-            upsert(
-                MeetingAttendance, {"meeting": meeting, "dimension": dimension, "category": category}, {"count": count}
-            ).pk
-            for (dimension, category), count in wanted.items()
-        ]
-        meeting.attendance.exclude(pk__in=kept).delete()
-        meeting_attendance_check(meeting)
+        if created:
+            MeetingAttendance.objects.bulk_create(
+                [
+                    MeetingAttendance(meeting=meeting, dimension=dimension, category=category, count=count)
+                    for (dimension, category), count in wanted.items()
+                ]
+            )
+            meeting_attendance_check(meeting)
+        tally.add("workshop attendance figures", created=created, count=len(wanted))
         meetings.append(meeting)
     return meetings
-
-
-def upsert(model, keys: dict, values: dict):
-    """update_or_create that leaves an unchanged row alone (no save, so no signal and no new `updated_at`), and
-    saves only the fields that changed. The demo loaders of participation share it."""
-    row, created = model.objects.get_or_create(**keys, defaults=values)
-    if not created:
-        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-        if changed:
-            for name, value in changed.items():
-                setattr(row, name, value)
-            row.save(update_fields=[*changed, *(["updated_at"] if hasattr(row, "updated_at") else [])])
-    return row

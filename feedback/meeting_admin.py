@@ -176,6 +176,43 @@ class MeetingAdmin(ProtectPublishedMixin, TabbedTranslationAdmin):
             )
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # A published meeting's signed minutes are written once: replacing or removing them would leave people
+        # holding a copy whose SHA-256 the portal no longer shows (Meeting.save refuses it anywhere else too).
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_published and obj.minutes_file:
+            fields.append("minutes_file_published")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not (obj.is_published and obj.minutes_file):
+            return fieldsets
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        "minutes_file_published" if field == "minutes_file" else field for field in options["fields"]
+                    ],
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    @admin.display(description=_("signed minutes (PDF)"))
+    def minutes_file_published(self, meeting: Meeting):
+        return format_html(
+            '<a href="{}">{}</a><div class="help">{}</div>',
+            reverse("admin:feedback_meeting_minutes", args=[meeting.pk]),
+            os.path.basename(meeting.minutes_file.name),
+            _(
+                "The meeting is published: its signed minutes cannot change. To correct them, unpublish the "
+                "meeting first; the file published until then is kept as it is."
+            ),
+        )
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         plan = plan_current()

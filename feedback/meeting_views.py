@@ -36,7 +36,7 @@ def _query(params: dict[str, str]) -> str:
     return urlencode({key: value for key, value in params.items() if value})
 
 
-@public_page
+@public_page(params=("tipo", "anio", "page"))
 def meetings(request):
     """Published meetings, upcoming first, filtered by kind and year; the Steering Committee's yearly check."""
     today = timezone.localdate()
@@ -114,7 +114,7 @@ def _agreement_filters(query) -> tuple[selectors.AgreementFilters, dict[str, str
     return selectors.AgreementFilters(status=status, commitment=code), params, commitments
 
 
-@public_page
+@public_page(params=("estado", "compromiso", "page"))
 def agreements(request):
     """The agreements register of published meetings, filtered by status (or overdue) and commitment."""
     today = timezone.localdate()
@@ -142,7 +142,7 @@ def agreements(request):
     )
 
 
-@public_page
+@public_page(params=("estado", "compromiso"))
 def agreements_csv(request):
     """The register (with the same filters) as open data."""
     filters, _params, _commitments = _agreement_filters(request.GET)

@@ -21,7 +21,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis
-from conecta.files import PrivateStorage, fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, unique_name
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -36,14 +37,21 @@ class MeetingQuerySet(models.QuerySet):
 
 
 @deconstructible
-class MinutesStorage(PrivateStorage):
+class MinutesStorage(WriteOnceStorage):
     """Signed minutes under settings.MINUTES_ROOT: the public site serves them only through
-    feedback.meeting_views.minutes_download, which refuses unpublished meetings."""
+    feedback.meeting_views.minutes_download, which refuses unpublished meetings. Written once, under names
+    nobody else takes, read-only (conecta.published_files)."""
 
     root_setting = "MINUTES_ROOT"
 
 
 minutes_storage = MinutesStorage()
+
+
+def _minutes_path(instance: Meeting, filename: str) -> str:
+    """minutes/<year uploaded>/<meeting slug>-<id>-<random token>.pdf: never the uploader's file name, never a name
+    already taken."""
+    return unique_name(f"minutes/{timezone.localdate().year}", instance.slug or "acta", "pdf", record_id=instance.pk)
 
 
 class Meeting(models.Model):
@@ -85,12 +93,15 @@ class Meeting(models.Model):
     )
     minutes_file = models.FileField(
         _("signed minutes (PDF)"),
-        upload_to="minutes/%Y/",
+        upload_to=_minutes_path,
         storage=minutes_storage,
         validators=[validate_pdf_upload],
         blank=True,
         max_length=200,
-        help_text=_("The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved."),
+        help_text=_(
+            "The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved. Once the meeting "
+            "is published the file cannot change."
+        ),
     )
     minutes_sha256 = models.CharField(_("SHA-256 of the minutes"), max_length=64, blank=True, editable=False)
     minutes_size = models.PositiveIntegerField(_("size of the minutes (bytes)"), null=True, blank=True, editable=False)
@@ -115,6 +126,8 @@ class Meeting(models.Model):
         return f"{self.date:%Y-%m-%d} · {self.title}"
 
     def save(self, *args, **kwargs):
+        if self.minutes_change_refused():
+            raise PublishedFileFrozen(f"meeting {self.pk} is published: its signed minutes cannot change")
         # The digest and size always describe the stored file: computed for a new or replacing upload, cleared
         # with the file.
         if needs_fingerprint(self.minutes_file, self.minutes_sha256):
@@ -131,6 +144,33 @@ class Meeting(models.Model):
     def clean(self):
         if self.date and self.end_date and self.end_date < self.date:
             raise ValidationError({"end_date": _("The last day cannot be earlier than the first.")})
+        if self.minutes_change_refused():
+            raise ValidationError(
+                {
+                    "minutes_file": _(
+                        "The meeting is published: its signed minutes cannot change, so that the SHA-256 people may "
+                        "have checked stays true."
+                    )
+                }
+            )
+
+    def minutes_change_refused(self) -> bool:
+        """Whether this save would change (or remove) the signed minutes of a meeting stored as published."""
+        if self.pk is None:
+            return False
+        stored = (
+            Meeting.objects.filter(pk=self.pk, is_published=True)
+            .values("minutes_file", "minutes_sha256", "minutes_size")
+            .first()
+        )
+        if stored is None or not stored["minutes_file"]:
+            return False
+        new_upload = bool(self.minutes_file) and not getattr(self.minutes_file, "_committed", True)
+        return new_upload or (self.minutes_file.name or "", self.minutes_sha256, self.minutes_size) != (
+            stored["minutes_file"],
+            stored["minutes_sha256"],
+            stored["minutes_size"],
+        )
 
 
 class MeetingAttendance(models.Model):
@@ -287,6 +327,28 @@ class ContributionQuerySet(models.QuerySet):
 
     def from_address(self, key: str):
         return self.filter(ip_hash=key) if key else self.none()
+
+
+class AddressKey(models.Model):
+    """The random key the network-address hashes of one period are made with (feedback.protection.ip_hash).
+
+    One key per period of settings.PARTICIPATION_ADDRESS_KEY_DAYS days, made at random when the period's first
+    hash is needed, never derived from SECRET_KEY, and deleted as soon as its period is over. Within the period
+    the same address gives the same hash, so moderators can link what one address sent; afterwards nobody, not
+    even someone holding SECRET_KEY or a copy of the database, can reverse those hashes (an IPv4 address is one
+    of only 4 billion) or link them to the same address's later visits."""
+
+    period = models.PositiveIntegerField(_("period"), unique=True)
+    secret = models.CharField(_("key"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network-address key")
+        verbose_name_plural = _("network-address keys")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return str(self.period)
 
 
 class Contribution(models.Model):

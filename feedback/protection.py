@@ -7,47 +7,43 @@ CSRF is Django's own (every form renders `{% csrf_token %}` and the middleware c
 
 Rate limits count attempts in Django's cache (LocMemCache per process by default, Redis through CACHE_URL in
 production, shared by every process): one counter per form, per network address, per fixed window. The address
-itself is never stored, here or anywhere: only a keyed hash of it (`ip_hash`).
+itself is never stored, here or anywhere: only a keyed hash of it (`ip_hash`), made with a random key that
+changes every settings.PARTICIPATION_ADDRESS_KEY_DAYS days and is deleted when its period ends (AddressKey).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import re
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-# The characters a person may write: every Unicode letter, mark, number, symbol, emoji sequence and format
-# character (Kichwa, Spanish, right-to-left scripts, zero-width joiners inside emoji) stay; control characters
-# (category Cc: NUL, escape, bell...) go, except the line break and the tab.
-_KEPT_CONTROLS = {"\n", "\t"}
-
-
-def clean_text(value: str | None, *, multiline: bool = True) -> str:
-    """Plain text as stored: line breaks normalised to "\\n", control characters (NUL included) removed, outer
-    whitespace trimmed. A one-line field also turns line breaks and tabs into spaces."""
-    if not value:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in _KEPT_CONTROLS or unicodedata.category(ch) != "Cc")
-    if not multiline:
-        text = " ".join(text.replace("\t", " ").split("\n"))
-    return text.strip()
+from conecta.net import client_ip  # noqa: F401 - re-exported: the visitor's address (TRUSTED_PROXIES)
+from conecta.text import clean_text  # noqa: F401 - the public forms' cleaning, shared with every save
 
 
 def keyed_hash(kind: str, value: str) -> str:
-    """A keyed hash (HMAC-SHA256 with SECRET_KEY) that links records of the same address or contact without
-    keeping the value itself; empty for an empty value. `kind` keeps e-mail, phone and IP hashes apart."""
+    """A keyed hash (HMAC-SHA256 with SECRET_KEY) that links records of the same contact without keeping the
+    value itself; empty for an empty value. `kind` keeps e-mail and phone hashes apart.
+
+    E-mail and phone hashes keep one key for good, unlike the network-address hashes: each is stored only beside
+    the e-mail or number it hashes and wiped with it (anonymisation, rectification), so it never outlives the
+    value, and only someone holding SECRET_KEY, who can read the value itself, could test a guess against it; a
+    rotating key would protect nothing, and would break what the hash is for: linking everything one person sent
+    over the whole retention period, to anonymise all of it when they ask."""
     if not value:
         return ""
     return salted_hmac(f"conecta.feedback.{kind}", value, algorithm="sha256").hexdigest()
@@ -65,19 +61,66 @@ def phone_hash(phone: str) -> str:
     return keyed_hash("phone", digits)
 
 
-def client_ip(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or, behind the portal's own reverse proxy (BEHIND_PROXY=1), the last
-    address of X-Forwarded-For (the one that proxy saw; anything before it the visitor could have forged)."""
-    if settings.PARTICIPATION_TRUST_FORWARDED_FOR:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            return forwarded[-1][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+# The network-address hashes: a random key per period, kept in the database and deleted when the period ends.
 
 
-def ip_hash(request) -> str:
-    return keyed_hash("ip", client_ip(request))
+def address_key_period(now: datetime | None = None) -> int:
+    """The number of the period `now` falls in: periods of settings.PARTICIPATION_ADDRESS_KEY_DAYS days."""
+    moment = now or timezone.now()
+    return int(moment.timestamp() // (max(1, settings.PARTICIPATION_ADDRESS_KEY_DAYS) * 86400))
+
+
+def address_key_secret(*, now: datetime | None = None, create: bool = True) -> str | None:
+    """The key of the period `now` falls in: read, or (the period's first hash) made at random, at which point
+    the keys of earlier periods are deleted. None when it does not exist and `create` is False."""
+    from .models import AddressKey
+
+    period = address_key_period(now)
+    secret = AddressKey.objects.filter(period=period).values_list("secret", flat=True).first()
+    if secret is not None or not create:
+        return secret
+    try:
+        with transaction.atomic():
+            AddressKey.objects.create(period=period, secret=secrets.token_hex(32))
+    except IntegrityError:
+        pass  # another request of the same instant made it: use theirs
+    address_keys_expire(now=now)
+    return AddressKey.objects.filter(period=period).values_list("secret", flat=True).get()
+
+
+def address_keys_expire(*, now: datetime | None = None) -> int:
+    """Delete the keys of the periods before the one `now` falls in (also run daily, with the anonymisation,
+    for the days nobody sends anything). Returns how many went."""
+    from .models import AddressKey
+
+    deleted, _by_model = AddressKey.objects.filter(period__lt=address_key_period(now)).delete()
+    return deleted
+
+
+def _counter_hash(request) -> str:
+    """The address as the rate-limit counters name it: hashed with a random key of the period that lives only in
+    the cache beside the counters (no database query on a page that is only rate-limited), gone with it."""
+    address = client_ip(request)
+    if not address:
+        return ""
+    name = f"conecta:rl-key:{address_key_period()}"
+    secret = cache.get(name)
+    if secret is None:
+        cache.add(name, secrets.token_hex(32), timeout=max(1, settings.PARTICIPATION_ADDRESS_KEY_DAYS) * 86400)
+        secret = cache.get(name) or _PROCESS_SECRET  # the cache is down: the counters are too
+    return hmac.new(bytes.fromhex(secret), address.encode(), hashlib.sha256).hexdigest()
+
+
+_PROCESS_SECRET = secrets.token_hex(32)
+
+
+def ip_hash(request, *, now: datetime | None = None) -> str:
+    """The keyed hash of the visitor's address with the key of the current period; empty with no address."""
+    address = client_ip(request)
+    if not address:
+        return ""
+    secret = address_key_secret(now=now)
+    return hmac.new(bytes.fromhex(secret), f"conecta.feedback.ip:{address}".encode(), hashlib.sha256).hexdigest()
 
 
 # Rate limits.
@@ -104,7 +147,7 @@ def rate_limit_hit(request, scope: str) -> int | None:
     limit = limit_for(scope)
     now = time.time()
     window = int(now // limit.seconds)
-    key = f"conecta:rl:{scope}:{ip_hash(request) or 'none'}:{window}"
+    key = f"conecta:rl:{scope}:{_counter_hash(request) or 'none'}:{window}"
     cache.add(key, 0, timeout=limit.seconds + 5)
     try:
         count = cache.incr(key)

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 from commitments.models import Canton, Commitment, Parish
 from commitments.roles import PLANNER
 from conecta.cache import bump_generation
+from conecta.queue import enqueue_on_commit
 
 from .models import (
     TRACKING_ALPHABET,
@@ -71,14 +73,6 @@ def tracking_code_normalise(raw: str | None) -> str | None:
 
 
 # What citizens send.
-
-
-def _enqueue(task, *args) -> None:
-    """Queue a task; a broker that is down must not lose the citizen's submission (the sweep sends it later)."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may break the submission
-        logger.warning("Could not queue %s%r; the sweep will retry", task.name, args, exc_info=True)
 
 
 def _save_once(model: type[models.Model], token: str | None, build: Callable[[], models.Model]):
@@ -162,7 +156,7 @@ def suggestion_submit(
     if created and suggestion.email:
         from .tasks import send_suggestion_confirmation_task
 
-        transaction.on_commit(lambda: _enqueue(send_suggestion_confirmation_task, suggestion.pk))
+        enqueue_on_commit(send_suggestion_confirmation_task, suggestion.pk)
     return suggestion, created
 
 
@@ -328,7 +322,7 @@ def contributions_moderate(*, queryset: models.QuerySet, decision: str, by, reas
         if queryset.model is Comment and decision == Moderation.APPROVED:
             # A comment approved with an official response already written: its author hears of the response now.
             for pk in _comments_to_notify(rows):
-                transaction.on_commit(lambda pk=pk: _enqueue(_comment_response_task(), pk))
+                enqueue_on_commit(_comment_response_task(), pk)
         # Approved comments appear, hidden ones disappear: every cached public page goes.
         transaction.on_commit(bump_generation)
     return changed
@@ -393,7 +387,7 @@ def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | Non
     if answered and suggestion.email and suggestion.answer_notified_at is None:
         from .tasks import notify_suggestion_answered_task
 
-        transaction.on_commit(lambda: _enqueue(notify_suggestion_answered_task, suggestion.pk))
+        enqueue_on_commit(notify_suggestion_answered_task, suggestion.pk)
     return suggestion
 
 
@@ -414,7 +408,7 @@ def comment_staff_saved(*, comment: Comment, previous: Comment | None, by) -> Co
     if fields:
         comment.save(update_fields=fields)
     if _comments_to_notify(Comment.objects.filter(pk=comment.pk)):
-        transaction.on_commit(lambda: _enqueue(_comment_response_task(), comment.pk))
+        enqueue_on_commit(_comment_response_task(), comment.pk)
     return comment
 
 
@@ -786,24 +780,58 @@ def contacts_anonymise(
     return done
 
 
+def _last_activity(*fields: str, replies: bool = False):
+    """The moment of the last thing that happened to an item: the latest of its creation, its last save and the
+    dated events `fields` name (moderation, answer, closing...) and, with `replies`, its replies' creation. A
+    field never set counts as the creation (SQLite's MAX() of a NULL would be NULL)."""
+    moments = [F("created_at"), F("updated_at"), *(Coalesce(name, "created_at") for name in fields)]
+    if replies:
+        latest_reply = (
+            SuggestionReply.objects.filter(suggestion=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+        )
+        moments.append(Coalesce(Subquery(latest_reply), "created_at"))
+    return Greatest(*moments, output_field=models.DateTimeField())
+
+
+def _idle_since(model: type[models.Model], cutoff: datetime, *fields: str, replies: bool = False) -> models.QuerySet:
+    """The items of `model` not yet anonymised on which nothing has happened since `cutoff`."""
+    return (
+        model.objects.filter(anonymised_at__isnull=True)
+        .alias(last_activity=_last_activity(*fields, replies=replies))
+        .filter(last_activity__lte=cutoff)
+    )
+
+
 def anonymise_expired(*, now: datetime | None = None) -> Anonymised:
-    """Anonymise what has been kept long enough (settings.PARTICIPATION_RETENTION_MONTHS, 24 by default, after
-    the item was settled): a suggestion once closed, or answered and never closed; a comment or an evaluation
-    once moderated. Items still waiting keep their contact: someone has yet to answer them."""
+    """Anonymise everything kept long enough, whatever its state: the items on which nothing has happened for
+    settings.PARTICIPATION_RETENTION_MONTHS (24 by default), counted from the last thing that happened to each
+    (sent, moderated, answered, closed, replied to, edited by staff). A suggestion never answered, a comment
+    never moderated, a rejected one: all of them. Then delete the network-address keys of finished periods.
+
+    Each item is kept for its own time: a newer one from the same person keeps its contact until then.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=round(settings.PARTICIPATION_RETENTION_MONTHS * 365.25 / 12))
-    from .survey_services import survey_responses_anonymise_expired
+    from .protection import address_keys_expire
+    from .survey_services import survey_responses_anonymise
 
-    fresh = Q(anonymised_at__isnull=True)
+    moderated = ("moderated_at",)
     done = contacts_anonymise(
-        # A suggestion the person's reply put back under review is waiting again.
-        suggestions=Suggestion.objects.filter(fresh)
-        .filter(Q(closed_at__lte=cutoff) | Q(closed_at__isnull=True, answered_at__lte=cutoff))
-        .exclude(status__in=[Suggestion.Status.RECEIVED, Suggestion.Status.UNDER_REVIEW]),
-        comments=Comment.objects.filter(fresh, moderated_at__lte=cutoff),
-        evaluations=Evaluation.objects.filter(fresh, moderated_at__lte=cutoff),
-        # Each item is kept for its own time: a newer one from the same person keeps its contact until then.
+        suggestions=_idle_since(
+            Suggestion, cutoff, *moderated, "status_changed_at", "answered_at", "closed_at", replies=True
+        ),
+        comments=_idle_since(Comment, cutoff, *moderated, "response_at"),
+        evaluations=_idle_since(Evaluation, cutoff, *moderated),
         same_contact=False,
     )
-    # Survey responses keep no contact, only the network-address hash: it goes after the same time.
-    return dataclasses.replace(done, survey_responses=survey_responses_anonymise_expired(now=now))
+    # Replies go with their suggestion (contacts_anonymise); one left behind by a suggestion anonymised before
+    # it, too. Survey responses keep no contact, only the network-address hash: it goes after the same time.
+    SuggestionReply.objects.filter(pk__in=_idle_since(SuggestionReply, cutoff, *moderated).values("pk")).update(
+        ip_hash="", anonymised_at=now, updated_at=now
+    )
+    responses = survey_responses_anonymise(
+        queryset=SurveyResponse.objects.filter(pk__in=_idle_since(SurveyResponse, cutoff, *moderated).values("pk")),
+        now=now,
+    )
+    address_keys_expire(now=now)
+    return dataclasses.replace(done, survey_responses=responses)

@@ -1,4 +1,5 @@
-"""Idempotent loader of the demo survey (used by `load_demo`): running it twice gives the same rows.
+"""Loader of the demo survey (used by `load_demo`): it creates the survey when it is missing, with its questions
+and options, and never changes it once it exists (staff may have edited it). Running it twice changes nothing.
 
 One open survey, marked as example data, on how people prefer to hear about the plan: the channels the plan
 itself names for reaching every community (radio, community assemblies, WhatsApp, this portal, printed notices),
@@ -17,8 +18,8 @@ from django.utils import timezone
 
 from commitments.models import ActionPlan
 from commitments.plan_data import END, PLAN_SLUG
+from conecta.loading import LoadTally, create_missing
 
-from .loaders import upsert
 from .models import Choice, Question, Survey
 
 SLUG = "como-quiere-informarse-del-plan"
@@ -103,15 +104,16 @@ def _local(day: date, at: time) -> datetime:
 
 
 @transaction.atomic
-def survey_demo_load(*, plan: ActionPlan | None = None) -> Survey:
+def survey_demo_load(*, plan: ActionPlan | None = None, tally: LoadTally | None = None) -> Survey:
     """The demo survey, open from 1 January 2026 to the end of the plan's last day, with its four questions.
 
-    1. Create or refresh the survey, keyed by its slug.
-    2. Create or refresh each question, keyed by its number, and each option, keyed by its number.
+    1. Create the survey when it is missing, keyed by its slug; one that exists is left as it is.
+    2. A survey created now gets its questions and their options; one that existed keeps its own.
     """
+    tally = tally if tally is not None else LoadTally()
     plan = plan or ActionPlan.objects.filter(slug=PLAN_SLUG).first()
     ends_on = plan.ends_on if plan else END
-    survey = upsert(
+    survey, created = create_missing(
         Survey,
         {"slug": SLUG},
         {
@@ -122,10 +124,20 @@ def survey_demo_load(*, plan: ActionPlan | None = None) -> Survey:
             "is_published": True,
             "is_illustrative": True,
         },
+        tally=tally,
+        kind="surveys",
     )
     for row in QUESTIONS:
+        tally.add("survey questions", created=created)
+        tally.add("survey options", created=created, count=len(row["choices"]))
+        if not created:
+            continue
         values = {k: v for k, v in row.items() if k not in ("order", "choices")}
-        question = upsert(Question, {"survey": survey, "order": row["order"]}, values)
-        for number, (text_es, text_qu) in enumerate(row["choices"], start=1):
-            upsert(Choice, {"question": question, "order": number}, {"text_es": text_es, "text_qu": text_qu})
+        question = Question.objects.create(survey=survey, order=row["order"], **values)
+        Choice.objects.bulk_create(
+            [
+                Choice(question=question, order=number, text_es=text_es, text_qu=text_qu)
+                for number, (text_es, text_qu) in enumerate(row["choices"], start=1)
+            ]
+        )
     return survey

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import pre_delete
 from django.utils import timezone
@@ -193,11 +192,3 @@ def survey_responses_anonymise(*, queryset: models.QuerySet[SurveyResponse], now
     their answers and figures stay. Returns how many rows changed."""
     now = now or timezone.now()
     return queryset.filter(anonymised_at__isnull=True).update(ip_hash="", anonymised_at=now, updated_at=now)
-
-
-def survey_responses_anonymise_expired(*, now: datetime | None = None) -> int:
-    """Anonymise the responses moderated longer ago than the retention period (as feedback.services
-    .anonymise_expired does for evaluations)."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=round(settings.PARTICIPATION_RETENTION_MONTHS * 365.25 / 12))
-    return survey_responses_anonymise(queryset=SurveyResponse.objects.filter(moderated_at__lte=cutoff), now=now)

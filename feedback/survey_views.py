@@ -148,7 +148,7 @@ def _closed_survey_or_404(slug: str) -> Survey:
     return survey
 
 
-@public_page
+@public_page(params=("page",))
 def survey_texts(request, slug: str, number: int):
     """Every approved free-text answer to one question, a page at a time."""
     survey = _closed_survey_or_404(slug)

@@ -228,7 +228,7 @@ def reply_new(request):
     return redirect(_tracking_url(suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
 
 
-@public_page
+@public_page(params=("page",))
 def answers(request):
     """ "You said / We did": answered suggestions, complaints and questions that staff made public."""
     page = Paginator(selectors.answers_public(), ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -275,7 +275,7 @@ def comment_sent(request, code: str):
     return render(request, "feedback/comment_sent.html", {"commitment": _commitment_or_404(code)})
 
 
-@public_page
+@public_page(params=("page",))
 def comments(request, code: str):
     """Every approved comment on a commitment (its page shows the latest few)."""
     commitment = _commitment_or_404(code)

@@ -243,29 +243,64 @@ class ReportAdmin(TabbedTranslationAdmin):
             )
 
     def _rerender(self, request, report: Report) -> None:
+        missing = services.report_missing_pdfs(report) if report.is_published else []
         if services.report_queue_render(report=report, by=request.user):
             report.refresh_from_db(fields=["render_state", "render_error"])
-            if report.render_state == RenderState.READY:
-                self.message_user(request, gettext("The PDFs were rendered again."))
-            elif report.render_state == RenderState.FAILED:
+            if report.render_state == RenderState.FAILED:
                 self.message_user(
                     request, gettext("Rendering failed: %(error)s") % {"error": report.render_error}, messages.ERROR
                 )
+            elif missing:
+                done = report.render_state == RenderState.READY
+                self.message_user(
+                    request,
+                    (
+                        gettext(
+                            "The missing PDFs (%(languages)s) of this published report were rendered under new names. "
+                            "A published PDF that is in place is never rendered again."
+                        )
+                        if done
+                        else gettext(
+                            "The missing PDFs (%(languages)s) of this published report are queued: they will be "
+                            "rendered under new names. A published PDF that is in place is never rendered again."
+                        )
+                    )
+                    % {"languages": ", ".join(missing)},
+                    messages.WARNING,
+                )
+            elif report.render_state == RenderState.READY:
+                self.message_user(request, gettext("The PDFs were rendered again."))
             else:
                 self.message_user(request, gettext("The PDFs are queued for rendering."))
         else:
             self.message_user(request, gettext("A rendering is already queued or under way."), messages.WARNING)
 
-    @admin.action(description=_("Render the PDFs again"))
+    @admin.action(description=_("Render the PDFs again (drafts, and missing PDFs of published reports)"))
     def rerender_pdfs(self, request, queryset):
         if not roles.is_planner(request.user):
             raise PermissionDenied
-        queued = sum(services.report_queue_render(report=report, by=request.user) for report in queryset)
+        queued = kept = 0
+        for report in queryset:
+            try:
+                queued += services.report_queue_render(report=report, by=request.user)
+            except ReportActionRefused:
+                kept += 1
         self.message_user(
             request,
             ngettext("%(count)d report queued for rendering.", "%(count)d reports queued for rendering.", queued)
             % {"count": queued},
         )
+        if kept:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d published report already has its PDFs: a published PDF is never rendered again.",
+                    "%(count)d published reports already have their PDFs: a published PDF is never rendered again.",
+                    kept,
+                )
+                % {"count": kept},
+                messages.WARNING,
+            )
 
     def pdf_view(self, request, pk: int, language: str):
         report = get_object_or_404(Report, pk=pk)
@@ -290,9 +325,14 @@ class ReportAdmin(TabbedTranslationAdmin):
             Status.APPROVED: [("return", _("Back to draft")), ("publish", _("Publish"))],
             Status.PUBLISHED: [] if report.is_superseded else [("correct", _("Start a correction"))],
         }[report.status]
-        if report.render_state not in (RenderState.QUEUED, RenderState.RENDERING):
+        if report.render_state in (RenderState.QUEUED, RenderState.RENDERING):
+            return steps
+        if not report.is_published:
             label = _("Render the PDFs again") if report.files.exists() else _("Render a preview of the PDFs")
             steps.append(("render", label))
+        elif services.report_missing_pdfs(report):
+            # A published report's PDFs are written once: only a missing one may still be rendered.
+            steps.append(("render", _("Render the missing PDFs")))
         return steps
 
     # Read-only panels.
@@ -508,6 +548,13 @@ class MonitorDocumentAdmin(MonitorOnlyMixin, TabbedTranslationAdmin):
     fields = ["title", "kind", "covers", "description", "file", "is_published", "checksum", "published_at"]
     readonly_fields = ["checksum", "published_at"]
 
+    def get_fields(self, request, obj=None):
+        # A published document's file is written once (MonitorDocument.save refuses a change anywhere else): the
+        # form has no file input, the file check below links to it.
+        if obj is not None and obj.is_published:
+            return [name for name in self.fields if name != "file"]
+        return self.fields
+
     def save_model(self, request, obj, form, change):
         services.monitor_document_save(document=obj, by=request.user)
 
@@ -535,12 +582,21 @@ class MonitorDocumentAdmin(MonitorOnlyMixin, TabbedTranslationAdmin):
     def checksum(self, obj):
         if obj is None or not obj.sha256:
             return "—"
+        frozen = (
+            format_html(
+                '<div class="help">{}</div>',
+                gettext("Published: this file cannot change. To publish another file, upload a new document."),
+            )
+            if obj.is_published
+            else ""
+        )
         return format_html(
-            '{} · SHA-256 <code>{}</code> · <a href="{}">{}</a>',
+            '{} · SHA-256 <code>{}</code> · <a href="{}">{}</a>{}',
             _size(obj.size),
             obj.sha256,
             reverse("admin:reports_monitordocument_download", args=[obj.pk]),
             gettext("Download"),
+            frozen,
         )
 
 

@@ -42,12 +42,44 @@ def ensure_report_permissions(**kwargs) -> None:
     roles.sync_group_permissions("reports", {getattr(roles, role): models for role, models in ROLE_PERMISSIONS.items()})
 
 
+def published_report_files():
+    """For `manage.py verify_files`: the PDFs of published reports (not a draft's preview) and the monitor's
+    published documents, with the SHA-256 and size the portal shows for each."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    from conecta.extensions import PublishedFile
+
+    from .models import MonitorDocument, ReportFile
+
+    languages = dict(settings.LANGUAGES)
+    rows = (
+        ReportFile.objects.final().select_related("report").order_by("report__period_ends_on", "report_id", "language")
+    )
+    for row in rows:
+        what = gettext("Progress report %(period)s, version %(version)s, PDF in %(language)s") % {
+            "period": row.report.period_obj.label(),
+            "version": row.report.version,
+            "language": languages.get(row.language, row.language),
+        }
+        yield PublishedFile(what=what, storage=row.file.storage, name=row.file.name, sha256=row.sha256, size=row.size)
+    for document in MonitorDocument.objects.filter(is_published=True).exclude(file="").order_by("pk"):
+        yield PublishedFile(
+            what=gettext("Monitoring report (FCD) “%(title)s”") % {"title": document.title},
+            storage=document.file.storage,
+            name=document.file.name,
+            sha256=document.sha256,
+            size=document.size,
+        )
+
+
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Progress reports")
 
     def ready(self):
         from conecta.cache import connect_invalidation
+        from conecta.extensions import register_published_files
 
         from . import models
 
@@ -60,3 +92,4 @@ class ReportsConfig(AppConfig):
             models.GovernmentReply,
         )
         post_migrate.connect(ensure_report_permissions, sender=self, dispatch_uid="reports-role-permissions")
+        register_published_files(published_report_files)

@@ -1,5 +1,6 @@
 """The illustrative report `load_demo` publishes, so the reports page is never empty: 2025-Q4 of the real plan,
-built from its example milestones and updates and marked as example data everywhere it is shown."""
+built from its example milestones and updates and marked as example data everywhere it is shown. Made once: a
+report of that period that exists, the example or a planner's own, is never touched."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db.models import Q
 
 from commitments import plan_data
 from commitments.models import ActionPlan
+from conecta.loading import LoadTally
 
 from . import services
 from .models import Report
@@ -27,19 +29,21 @@ NARRATIVE_ES = (
 
 
 @transaction.atomic
-def demo_report_load() -> Report | None:
-    """Publish the example report once; later runs leave it as it is (and queue its PDFs if they are missing)."""
+def demo_report_load(*, tally: LoadTally | None = None) -> Report | None:
+    """Publish the example report once. When any report of its period exists (the example, or a planner's own
+    draft or report), it is left as it is; only the example's PDFs are queued again if they were never made."""
+    tally = tally if tally is not None else LoadTally()
     plan = ActionPlan.objects.filter(slug=plan_data.PLAN_SLUG).first()
     if plan is None:
         return None
-    published = Report.objects.published().filter(plan=plan, period=DEMO_PERIOD.key).order_by("-version").first()
-    if published is not None:
-        if not published.files.exists() and published.render_state in (
-            Report.RenderState.NOT_RENDERED,
-            Report.RenderState.FAILED,
-        ):
-            services.report_queue_render(report=published)
-        return published
+    existing = Report.objects.filter(plan=plan, period=DEMO_PERIOD.key).order_by("-version").first()
+    if existing is not None:
+        tally.add("example reports", created=False)
+        example = existing.is_published and existing.published_by_id is None and existing.has_example_data
+        if example and existing.render_state in (Report.RenderState.NOT_RENDERED, Report.RenderState.FAILED):
+            if services.report_missing_pdfs(existing):
+                services.report_queue_render(report=existing)
+        return existing
     report = services.report_draft_for_period(plan=plan, period=DEMO_PERIOD)
     report.summary_es = SUMMARY_ES
     report.save(update_fields=["summary_es"])
@@ -47,4 +51,5 @@ def demo_report_load() -> Report | None:
     # Published by nobody in particular: example data, not a report the Planning Directorate reviewed.
     Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
     report.refresh_from_db()
+    tally.add("example reports", created=True)
     return services._publish(report=report, by=None)

@@ -21,11 +21,13 @@ from django.db.models import F, Q
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel
-from conecta.files import PrivateStorage, fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, unique_name
 
 from .periods import ANNUAL, QUARTERLY, Period
 
@@ -33,9 +35,10 @@ FILE_PREFIX = "conecta-pastaza-informe"
 
 
 @deconstructible
-class ReportStorage(PrivateStorage):
+class ReportStorage(WriteOnceStorage):
     """Report PDFs and the monitor's uploads, under settings.REPORTS_ROOT: the reports views serve them and refuse
-    drafts and unpublished monitor documents (the admin links to its own view)."""
+    drafts and unpublished monitor documents (the admin links to its own view). Written once, under names nobody
+    else takes, read-only (conecta.published_files)."""
 
     root_setting = "REPORTS_ROOT"
 
@@ -320,11 +323,35 @@ def _guard_published_narrative(sender, instance, **kwargs):
 
 
 def _report_file_path(instance: ReportFile, filename: str) -> str:
+    # Named by the first migration; the renderer names its files itself (report_file_name).
     return f"{instance.report.plan.slug}/{instance.report.slug}/{filename}"
 
 
+def report_file_name(report: Report, language: str) -> str:
+    """Where a new rendering of `report` in `language` goes: `<plan>/<report>/<download stem>-<report id>-<random
+    token>.pdf`, a name no other rendering, report or instance sharing the folder takes."""
+    stem = report.download_name(language).removesuffix(".pdf")
+    return unique_name(f"{report.plan.slug}/{report.slug}", stem, "pdf", record_id=report.pk)
+
+
+class ReportFileQuerySet(models.QuerySet):
+    def final(self):
+        """The files of published reports rendered after publication (not a draft's preview)."""
+        return self.filter(report__status=Report.Status.PUBLISHED, is_preview=False)
+
+    def update(self, **kwargs):
+        # A published report's PDF is never pointed at another file, nor given another fingerprint.
+        if ReportFile.WRITE_ONCE.intersection(kwargs) and self.final().exists():
+            raise ReportFrozenError("the PDFs of a published report are never replaced")
+        return super().update(**kwargs)
+
+
 class ReportFile(models.Model):
-    """One rendered PDF of a report, in one language, with what lets anyone check the copy they hold."""
+    """One rendered PDF of a report, in one language, with what lets anyone check the copy they hold.
+
+    A draft's preview (`is_preview`) is replaced by each rendering and goes with its row. A published report's
+    file is written once and never replaced: its row refuses another file or fingerprint (only a file that has
+    gone missing from the disk may be rendered again, under a new name), and it cannot be deleted."""
 
     report = models.ForeignKey(Report, models.CASCADE, related_name="files", verbose_name=_("report"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
@@ -333,6 +360,13 @@ class ReportFile(models.Model):
     pages = models.PositiveIntegerField(_("pages"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     rendered_at = models.DateTimeField(_("rendered at"))
+    is_preview = models.BooleanField(
+        _("draft preview"), default=False, help_text=_("Rendered while the report was a draft: replaced later.")
+    )
+
+    objects = ReportFileQuerySet.as_manager()
+
+    WRITE_ONCE = frozenset({"file", "sha256", "size", "pages"})
 
     class Meta:
         verbose_name = _("report PDF")
@@ -343,9 +377,30 @@ class ReportFile(models.Model):
     def __str__(self) -> str:
         return os.path.basename(self.file.name)
 
+    def save(self, *args, **kwargs):
+        self._refuse_replacing_a_published_file(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     @property
     def download_name(self) -> str:
         return self.report.download_name(self.language)
+
+    def _refuse_replacing_a_published_file(self, update_fields) -> None:
+        if self.pk is None or self._state.adding:
+            return
+        names = sorted(self.WRITE_ONCE if update_fields is None else self.WRITE_ONCE.intersection(update_fields))
+        stored = ReportFile.objects.final().filter(pk=self.pk).values(*names).first() if names else None
+        if stored is None or all(stored[name] == getattr(self, name) for name in names):
+            return
+        if "file" in stored and not report_storage.exists(stored["file"]):
+            return  # the file went missing from the disk: a new rendering under a new name may take its place
+        raise ReportFrozenError(f"report file {self.pk} belongs to a published report and is never replaced")
+
+
+@receiver(pre_delete, sender=ReportFile, dispatch_uid="reports-guard-published-file")
+def _guard_published_file(sender, instance, **kwargs):
+    if not instance.is_preview and ReportFile.objects.final().filter(pk=instance.pk).exists():
+        raise ReportFrozenError("the PDFs of a published report are never deleted")
 
 
 @receiver(post_delete, sender=ReportFile, dispatch_uid="reports-file-remove")
@@ -358,8 +413,15 @@ def _remove_report_file(sender, instance, **kwargs):
 # The independent monitor's records.
 
 
+def _monitor_document_path(instance: MonitorDocument, filename: str) -> str:
+    """fcd/2026/fcd-<kind>-<id>-<random token>.pdf: never the uploader's file name, never one already taken."""
+    year = timezone.localdate().year
+    return unique_name(f"fcd/{year}", f"fcd-{instance.kind or 'document'}", "pdf", record_id=instance.pk)
+
+
 class MonitorDocument(models.Model):
-    """An audit or evaluation report the monitor (FCD) publishes about the plan."""
+    """An audit or evaluation report the monitor (FCD) publishes about the plan. Once published, its file is
+    frozen (a change is a new document): `clean()` says so in a form, `save()` refuses it anywhere else."""
 
     class Kind(models.TextChoices):
         AUDIT = "audit", _("Audit")
@@ -373,7 +435,12 @@ class MonitorDocument(models.Model):
         _("period covered"), max_length=100, blank=True, help_text=_("For example: 2025, or Q3 2025.")
     )
     file = models.FileField(
-        _("PDF file"), storage=report_storage, upload_to="fcd/%Y/", max_length=300, validators=[validate_pdf_upload]
+        _("PDF file"),
+        storage=report_storage,
+        upload_to=_monitor_document_path,
+        max_length=300,
+        validators=[validate_pdf_upload],
+        help_text=_("Once the document is published its file cannot change: upload a new document instead."),
     )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
@@ -394,9 +461,36 @@ class MonitorDocument(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.file_change_refused():
+            raise PublishedFileFrozen(f"monitor document {self.pk} is published: its file cannot change")
         if needs_fingerprint(self.file, self.sha256):
             self.sha256, self.size = fingerprint(self.file)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.file_change_refused():
+            raise ValidationError(
+                {
+                    "file": _(
+                        "This document is published: its file cannot change, so that the SHA-256 people may have "
+                        "checked stays true. Upload the new file as a new document."
+                    )
+                }
+            )
+
+    def file_change_refused(self) -> bool:
+        """Whether this save would change the file (or its fingerprint) of a document stored as published."""
+        if self.pk is None:
+            return False
+        stored = MonitorDocument.objects.filter(pk=self.pk, is_published=True).values("file", "sha256", "size").first()
+        if stored is None:
+            return False
+        new_upload = bool(self.file) and not getattr(self.file, "_committed", True)
+        return new_upload or (self.file.name or "", self.sha256, self.size) != (
+            stored["file"],
+            stored["sha256"],
+            stored["size"],
+        )
 
     @property
     def download_name(self) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -28,6 +26,8 @@ from commitments import roles
 from commitments.models import ActionPlan, Commitment
 from commitments.selectors import plan_current
 from conecta.cache import bump_generation
+from conecta.published_files import link_exclusively, temporary_beside
+from conecta.queue import enqueue
 
 from .models import (
     GovernmentReply,
@@ -37,6 +37,7 @@ from .models import (
     ReportFile,
     ReportFrozenError,
     ReportNarrative,
+    report_file_name,
     report_storage,
 )
 from .periods import Period, periods_ended
@@ -238,6 +239,10 @@ def _publish(*, report: Report, by) -> Report:
     )
     if report.supersedes_id:
         Report.objects.filter(pk=report.supersedes_id, superseded_at=None).update(superseded_at=now)
+    # The draft's previews go now: until its own PDFs are rendered, the published report offers none, never a
+    # preview under the published report's name.
+    for preview in ReportFile.objects.filter(report=report, is_preview=True):
+        preview.delete()
     _enqueue_render_on_commit(report.pk)
     return report
 
@@ -309,19 +314,37 @@ def _enqueue_render_on_commit(report_id: int) -> None:
 
 
 def _enqueue_render(report_id: int) -> None:
-    """Queue the render task; if the broker is down, log it: the report stays queued and the sweep retries."""
+    """Queue the render task; if the broker is down the report stays queued and the sweep queues it again."""
     from .tasks import render_report_pdfs_task
 
-    try:
-        render_report_pdfs_task.delay(report_id)
-    except Exception:  # noqa: BLE001 - kombu raises several connection errors; none may undo the publication
-        logger.warning("Could not queue the PDFs of report %s; the sweep will retry", report_id, exc_info=True)
+    enqueue(render_report_pdfs_task, report_id)
+
+
+def report_missing_pdfs(report: Report) -> list[str]:
+    """The languages in which a published report has no PDF of its own on the disk (never rendered, failed, or
+    the file went missing): the only ones a rendering may still write."""
+    present = {
+        row.language
+        for row in ReportFile.objects.filter(report=report, is_preview=False)
+        if report_storage.exists(row.file.name)
+    }
+    return [language for language in LANGUAGES if language not in present]
 
 
 def report_queue_render(*, report: Report, by=None) -> bool:
-    """Ask for the PDFs again (admin action). False when a rendering is already queued or under way."""
+    """Ask for the PDFs again (admin action). False when a rendering is already queued or under way.
+
+    A draft's previews are rendered again. A published report's PDFs are written once: only the missing ones
+    are rendered (under new names); when none is missing, ReportActionRefused says why nothing will be."""
     if by is not None:
         _require_planner(by)
+    if report.is_published and not report_missing_pdfs(report):
+        raise ReportActionRefused(
+            _(
+                "This report is published and its PDFs are in place: a published PDF is never rendered again, so "
+                "that the SHA-256 people may have checked stays true. To change the report, start a correction."
+            )
+        )
     queued = (
         Report.objects.filter(pk=report.pk)
         .exclude(render_state__in=[RenderState.QUEUED, RenderState.RENDERING])
@@ -340,32 +363,47 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _render_language(report: Report, language: str) -> ReportFile:
-    """Render one language into a temporary file beside its final place, then move it there (os.replace), so
-    no reader and no second run ever sees half a file."""
+def _render_language(report: Report, language: str) -> ReportFile | None:
+    """Render one language into a temporary file beside its place, then link it to a name of its own that
+    nothing else can take (conecta.published_files): no reader sees half a file, and no second run, nor a second
+    instance sharing the folder, ever overwrites a file. Returns the row, or None when the rendering was stale.
+
+    1. Render to the temporary file; fingerprint it; link it exclusively, read-only, to a new unique name.
+    2. Record it, unless the report was published while this preview was rendering (the preview is stale) or
+       another run already gave the published report its file in this language: then drop the new file.
+    3. Delete the file the row pointed at before: a draft's preview (or nothing, when it had gone missing).
+    """
     from .pdf import render_pdf
 
-    name = f"{report.plan.slug}/{report.slug}/{report.download_name(language)}"
+    preview = not report.is_published
+    name = report_file_name(report, language)
     target = Path(report_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(handle)
+    temporary = temporary_beside(target)
     try:
-        pages = render_pdf(report, language, Path(temporary))
-        sha256, size = _sha256_of(Path(temporary)), os.path.getsize(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        pages = render_pdf(report, language, temporary)
+        sha256, size = _sha256_of(temporary), temporary.stat().st_size
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    old = ReportFile.objects.filter(report=report, language=language).values_list("file", flat=True).first()
-    row, _created = ReportFile.objects.update_or_create(
-        report=report,
-        language=language,
-        defaults={"file": name, "size": size, "pages": pages, "sha256": sha256, "rendered_at": timezone.now()},
-    )
-    if old and old != name:  # a draft's preview, replaced by the published file
-        report_storage.delete(old)
+    link_exclusively(temporary, target)
+    with transaction.atomic():
+        published_now = Report.objects.select_for_update().filter(pk=report.pk, status=Status.PUBLISHED).exists()
+        old = ReportFile.objects.filter(report=report, language=language).first()
+        keep_old = old is not None and not old.is_preview and report_storage.exists(old.file.name)
+        if (preview and published_now) or keep_old:
+            transaction.on_commit(lambda: report_storage.delete(name))
+            return old if keep_old else None
+        values = {
+            "file": name,
+            "size": size,
+            "pages": pages,
+            "sha256": sha256,
+            "rendered_at": timezone.now(),
+            "is_preview": preview,
+        }
+        row, _created = ReportFile.objects.update_or_create(report=report, language=language, defaults=values)
+    if old is not None and old.file.name != name:
+        report_storage.delete(old.file.name)
     return row
 
 
@@ -375,7 +413,8 @@ def report_render(*, report_id: int, task_id: str = "") -> str:
 
     1. Claim: queued -> rendering, with a conditional update; a re-delivery of the same task (same id, after a
        worker died mid-render) may take over its own claim.
-    2. Render each language inside translation.override, to a temporary file moved into place.
+    2. Render each language inside translation.override, to a temporary file linked to a name of its own; for a
+       published report, only the languages whose PDF is missing (its PDFs are written once).
     3. Mark it ready (only if this run still holds the claim) and drop the cached public pages.
     """
     task_id = task_id or f"direct-{uuid.uuid4()}"
@@ -389,7 +428,9 @@ def report_render(*, report_id: int, task_id: str = "") -> str:
     report = Report.objects.select_related("plan").get(pk=report_id)
     if settings.REPORTS_RENDER_DELAY:
         time.sleep(settings.REPORTS_RENDER_DELAY)  # test hook: makes a rendering slow enough to interrupt
-    for language in LANGUAGES:
+    # A published report's PDFs are written once: only those missing from the disk are rendered.
+    languages = report_missing_pdfs(report) if report.is_published else LANGUAGES
+    for language in languages:
         _render_language(report, language)
     Report.objects.filter(pk=report_id, render_task_id=task_id, render_state=RenderState.RENDERING).update(
         render_state=RenderState.READY, rendered_at=timezone.now(), render_error=""

@@ -77,12 +77,42 @@ def screenshots_dir() -> Path:
 
 @pytest.fixture
 def demo(transactional_db, live_server):
-    """The real Pastaza plan with its example milestones, visible to the live server's thread, plus what only
-    tests have: a closed survey with results, an open one with a required question, a steering-committee meeting
-    with minutes and agreements, and an answered suggestion its sender replied to (tracking code PZ-BRWS-R2)."""
+    """The demo data (`load_demo_data`) loaded for one test, on pytest-django's live server: for the tests that
+    write (sign-ins, staff pages). The database is emptied after the test."""
+    load_demo_data()
+    return live_server
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    """The demo data loaded once for a whole module of tests that only read, on a live server of the module's
+    own: loading it (and rendering the example report's PDFs) for each of hundreds of page checks was most of the
+    browser suite's time. The module's tests must not write. Afterwards the database is emptied as a
+    transactional test leaves it (flush, then the post-migrate data again), so later tests start clean."""
+    from django.core.cache import cache
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        load_demo_data()
+    server = LiveServer("localhost", start=False)
+    server._live_server_modified_settings.enable()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        server._live_server_modified_settings.disable()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
+
+
+def load_demo_data() -> None:
+    """The real Pastaza plan with its example milestones, plus what only tests have: a closed survey with
+    results, an open one with a required question, a steering-committee meeting with minutes and agreements, and
+    an answered suggestion its sender replied to (tracking code PZ-BRWS-R2)."""
     call_command("load_demo", stdout=io.StringIO())
     participation_examples()
-    return live_server
 
 
 def participation_examples() -> None:
@@ -145,16 +175,30 @@ class PageVisit:
         self.context.close()
 
 
-@pytest.fixture
-def visit(browser, demo):
-    """visit(width) -> PageVisit on the live server with the demo plan loaded; closed after the test."""
+def visitor(browser, base_url: str):
+    """visit(width) -> PageVisit on `base_url`; every page it opened is closed when the generator ends."""
     opened: list[PageVisit] = []
 
     def make(width: int = 1280) -> PageVisit:
-        v = PageVisit(browser, demo.url, width)
+        v = PageVisit(browser, base_url, width)
         opened.append(v)
         return v
 
     yield make
     for v in opened:
         v.close()
+
+
+@pytest.fixture
+def visit(browser, shared_demo, django_db_blocker):
+    """visit(width) -> PageVisit on the module's live server with the demo data, for tests that only read. The
+    database is open for the test's length (pytest-django's blocker holds for every thread, the server's too)."""
+    with django_db_blocker.unblock():
+        yield from visitor(browser, shared_demo.url)
+
+
+@pytest.fixture
+def visit_writable(browser, demo):
+    """visit(width) -> PageVisit on a live server with the demo data loaded for this test alone: for tests that
+    write (the database is emptied afterwards)."""
+    yield from visitor(browser, demo.url)

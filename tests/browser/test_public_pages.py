@@ -13,7 +13,9 @@ import subprocess
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-pytestmark = pytest.mark.browser
+# The demo data is loaded once per module (tests/browser/conftest.py shared_demo); the django_db mark asks
+# pytest-django to set the test database up even when only these tests run. These tests only read.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 LANGS = ["es", "qu"]
 # name -> (path under the language prefix, expected HTTP status)

@@ -24,6 +24,18 @@ MILESTONE_COLUMNS = [
 ]
 
 
+def milestone_row(milestone, **changes) -> dict:
+    """The spreadsheet row of `milestone` as an export writes it, with `changes` (column -> value) applied."""
+    row = {
+        "id": milestone.pk, "compromiso": milestone.commitment.code, "orden": milestone.order,
+        "peso": milestone.weight, "titulo_es": milestone.title_es, "inicio": milestone.starts_on.isoformat(),
+        "vencimiento": milestone.due_on.isoformat(), "nivel_irm": milestone.level, "avance": milestone.progress,
+        "publicado": "sí" if milestone.is_published else "no", "datos_de_ejemplo": "no",
+    }
+    row.update(changes)
+    return row
+
+
 def admin_url(model: str, view: str = "", pk: int | None = None) -> str:
     base = f"/admin/commitments/{model}/"
     if pk is not None:

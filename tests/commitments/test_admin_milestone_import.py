@@ -14,6 +14,7 @@ from .admin_helpers import (
     html,
     import_confirm,
     import_preview,
+    milestone_row,
     row_messages,
     spanish,
     spreadsheet,
@@ -26,17 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def milestone(commitment):
     return MilestoneFactory(commitment=commitment, order=1, title_es="Diagnóstico", progress=40)
-
-
-def row_for(milestone, **changes) -> dict:
-    row = {
-        "id": milestone.pk, "compromiso": milestone.commitment.code, "orden": milestone.order,
-        "peso": milestone.weight, "titulo_es": milestone.title_es, "inicio": milestone.starts_on.isoformat(),
-        "vencimiento": milestone.due_on.isoformat(), "nivel_irm": milestone.level, "avance": milestone.progress,
-        "publicado": "sí" if milestone.is_published else "no", "datos_de_ejemplo": "no",
-    }
-    row.update(changes)
-    return row
 
 
 def new_row(code: str, **changes) -> dict:
@@ -53,7 +43,7 @@ def new_row(code: str, **changes) -> dict:
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_preview_shows_what_changes_and_offers_to_confirm(planner_client, milestone, fmt):
     content = spreadsheet(
-        [row_for(milestone, avance=60, nivel_irm="substantial"), new_row(milestone.commitment.code)], fmt
+        [milestone_row(milestone, avance=60, nivel_irm="substantial"), new_row(milestone.commitment.code)], fmt
     )
     before = state()
 
@@ -71,7 +61,7 @@ def test_the_preview_shows_what_changes_and_offers_to_confirm(planner_client, mi
 
 def test_confirming_applies_the_import_and_records_who_made_it(planner_client, planner, milestone):
     content = spreadsheet(
-        [row_for(milestone, avance=60, nivel_irm="substantial"), new_row(milestone.commitment.code)], "csv"
+        [milestone_row(milestone, avance=60, nivel_irm="substantial"), new_row(milestone.commitment.code)], "csv"
     )
     preview = import_preview(planner_client, "milestone", content, "hitos.csv", "csv")
     last_record = ChangeRecord.objects.latest("pk").pk
@@ -114,7 +104,7 @@ def test_a_file_with_any_bad_row_names_the_row_and_the_reason_and_changes_nothin
     planner_client, milestone, other_commitment, fmt, bad, msgid, params
 ):
     rows = [
-        row_for(milestone, avance=60, nivel_irm="substantial"),  # good: an update
+        milestone_row(milestone, avance=60, nivel_irm="substantial"),  # good: an update
         new_row(other_commitment.code, orden=1),  # good: an addition
         new_row(milestone.commitment.code, **{"orden": 8, **bad}),  # row 3: bad
     ]
@@ -137,7 +127,7 @@ def test_a_file_with_any_bad_row_names_the_row_and_the_reason_and_changes_nothin
 def test_a_file_with_several_bad_rows_names_each_of_them(planner_client, milestone):
     rows = [
         new_row("XXXX9999"),
-        row_for(milestone, avance=60, nivel_irm="substantial"),
+        milestone_row(milestone, avance=60, nivel_irm="substantial"),
         new_row(milestone.commitment.code, orden=9, avance=101, nivel_irm="limited"),
     ]
     before = state()
@@ -154,7 +144,10 @@ def test_an_import_with_a_bad_row_is_rolled_back_whole_even_when_not_a_dry_run(p
     good rows of a bad file."""
     import tablib
 
-    rows = [row_for(milestone, avance=60, nivel_irm="substantial"), new_row(milestone.commitment.code, avance=150)]
+    rows = [
+        milestone_row(milestone, avance=60, nivel_irm="substantial"),
+        new_row(milestone.commitment.code, avance=150),
+    ]
     dataset = tablib.Dataset().load(spreadsheet(rows, "csv").decode(), format="csv")
     before = state()
 
@@ -169,7 +162,7 @@ def test_confirming_a_bad_file_by_hand_changes_nothing(planner_client, milestone
     from import_export.tmp_storages import TempFolderStorage
 
     content = spreadsheet(
-        [row_for(milestone, avance=60, nivel_irm="substantial"), new_row("XXXX9999")], "csv"
+        [milestone_row(milestone, avance=60, nivel_irm="substantial"), new_row("XXXX9999")], "csv"
     )
     storage = TempFolderStorage(encoding="utf-8-sig", read_mode="r")
     storage.save(content)
@@ -202,7 +195,7 @@ def test_importing_what_was_just_exported_changes_nothing(planner_client, commit
 
 
 def test_an_implementer_may_import_the_milestones_of_their_department(implementer_client, implementer, milestone):
-    content = spreadsheet([row_for(milestone, avance=60, nivel_irm="substantial")], "csv")
+    content = spreadsheet([milestone_row(milestone, avance=60, nivel_irm="substantial")], "csv")
 
     preview = import_preview(implementer_client, "milestone", content, "hitos.csv", "csv")
     import_confirm(implementer_client, "milestone", preview)

@@ -233,10 +233,10 @@ def test_a_not_found_page_is_not_cached(client, demo):
 # The decorator on its own.
 
 
-def _counting_view(response_factory):
+def _counting_view(response_factory, params=("q",)):
     calls = []
 
-    @public_page
+    @public_page(params=params)
     def view(request):
         calls.append(request.get_full_path())
         return response_factory(request)
@@ -388,3 +388,72 @@ def test_a_visit_through_another_host_name_does_not_leave_its_links_for_others(c
 
         assert b"//localhost" not in served
         assert b"https://testserver/es/" in served
+
+
+# The key: the parameters a page reads, normalised.
+
+
+def test_an_unknown_query_parameter_reuses_the_cached_page(client, demo, django_assert_num_queries):
+    first = client.get("/es/")
+
+    with django_assert_num_queries(0):
+        for junk in ("?v=1", "?v=8f3a9c", "?utm_source=radio&fbclid=x"):
+            assert client.get("/es/" + junk).content == first.content
+
+
+def test_the_same_filters_in_another_order_or_with_empty_ones_are_one_page(client, demo, django_assert_num_queries):
+    first = client.get("/es/compromisos/?eje=biophysical&q=agua")
+
+    with django_assert_num_queries(0):
+        for same in ("?q=agua&eje=biophysical", "?q=agua&nivel=&eje=biophysical&orden=", "?eje=biophysical&q=agua&v=2"):
+            assert client.get("/es/compromisos/" + same).content == first.content
+
+
+def test_a_page_never_shows_a_parameter_it_does_not_read(client, demo):
+    page = client.get("/es/compromisos/?eje=biophysical&utm_source=spam").content.decode()
+
+    # The language switcher links to the same page in Kichwa: with the filter, without the stranger.
+    assert "/qu/compromisos/?eje=biophysical" in page
+    assert "utm_source" not in page
+
+
+def test_the_view_sees_only_its_declared_parameters_in_order_of_name(rf):
+    seen = []
+
+    @public_page(params=("page", "q"))
+    def view(request):
+        seen.append((dict(request.GET.items()), request.get_full_path()))
+        return HttpResponse("ok")
+
+    view(rf.get("/es/lista/", {"v": "1", "q": "agua", "page": "2", "x": "y"}))
+
+    assert seen == [({"page": "2", "q": "agua"}, "/es/lista/?page=2&q=agua")]
+
+
+def test_a_repeated_parameter_keeps_the_value_the_view_would_read(rf):
+    view, calls = _counting_view(lambda request: HttpResponse(request.GET.get("q", "")))
+
+    first = view(rf.get("/es/lista/?q=rio&q=agua"))
+    second = view(rf.get("/es/lista/?q=agua"))
+
+    assert first.content == second.content == b"agua"
+    assert len(calls) == 1
+
+
+def test_a_page_that_reads_no_parameter_is_cached_once_whatever_the_query(rf):
+    view, calls = _counting_view(lambda request: HttpResponse(str(dict(request.GET))), params=())
+
+    for query in ("", "?v=1", "?page=2", "?q=x&v=3"):
+        assert view(rf.get("/es/z/" + query)).content == b"{}"
+
+    assert len(calls) == 1
+
+
+def test_the_request_is_given_back_its_whole_query_after_the_view(rf):
+    view, _calls = _counting_view(lambda request: HttpResponse("ok"), params=("q",))
+    request = rf.get("/es/lista/?q=agua&v=1")
+
+    view(request)
+
+    assert request.GET.dict() == {"q": "agua", "v": "1"}
+    assert request.META["QUERY_STRING"] == "q=agua&v=1"

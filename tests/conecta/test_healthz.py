@@ -40,7 +40,7 @@ def test_it_answers_503_when_the_database_fails(client, settings, monkeypatch):
 
     assert response.status_code == 503
     assert response.json() == {
-        "database": "error: OperationalError", "broker": "not configured (tasks run in-process)", "status": "error",
+        "database": "error", "broker": "not configured (tasks run in-process)", "status": "error",
     }
 
 
@@ -56,4 +56,25 @@ def test_it_answers_503_when_a_configured_broker_is_unreachable(client, settings
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "error: ConnectionRefusedError", "status": "error"}
+    assert response.json() == {"database": "ok", "broker": "error", "status": "error"}
+
+
+def test_it_tells_the_public_nothing_of_why_and_logs_it_for_staff(client, settings, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from conecta import views
+
+    class Down:
+        def cursor(self):
+            raise OperationalError('connection to server at "db" (10.0.0.5), port 5432 failed: password')
+
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr(views, "connection", Down())
+
+    with caplog.at_level("ERROR", logger="conecta.views"):
+        response = client.get("/healthz")
+
+    body = response.content.decode()
+    assert "OperationalError" not in body
+    assert "10.0.0.5" not in body and "password" not in body
+    assert any(record.exc_info and "10.0.0.5" in str(record.exc_info[1]) for record in caplog.records)

@@ -58,10 +58,18 @@ def test_the_language_switcher_links_to_the_same_page_in_the_other_language(
     assert citizen.get(expected).status_code == 200
 
 
-def test_the_switcher_keeps_the_query_string(citizen, real_plan):
-    response = citizen.get("/es/?pagina=2")
+def test_the_switcher_keeps_the_parameters_the_page_reads(citizen, real_plan):
+    response = citizen.get("/es/compromisos/?q=agua&page=2")
 
-    assert switcher_link(response.text, "qu") == "/qu/?pagina=2"
+    assert switcher_link(response.text, "qu") == "/qu/compromisos/?page=2&amp;q=agua"
+
+
+def test_the_switcher_drops_parameters_the_page_does_not_read(citizen, real_plan):
+    """A parameter no page reads (a tracking tag, a cache-buster) must not be written into a page that is cached
+    for everyone."""
+    response = citizen.get("/es/?pagina=2&utm_source=spam")
+
+    assert switcher_link(response.text, "qu") == "/qu/"
 
 
 def test_the_pages_announce_their_other_language_to_search_engines(citizen, real_plan, settings):

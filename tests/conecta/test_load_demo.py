@@ -1,8 +1,13 @@
-"""`load_demo` loads the real Pastaza plan and can run any number of times without changing anything."""
+"""`load_demo` loads the real Pastaza plan and can run any number of times without changing anything: it creates
+what is missing, never changes a row that exists (`make run` runs it at every start, and staff's edits must
+survive), and says what it created and what it left alone."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 
 from commitments.models import (
@@ -102,10 +107,96 @@ def test_it_keeps_the_milestones_staff_have_edited():
     assert (milestone.title_es, milestone.is_illustrative) == ("Portal Conecta Pastaza (hito real)", False)
 
 
-def test_it_restores_a_commitment_title_that_drifted_from_the_official_record():
+def every_row() -> dict[str, list[dict]]:
+    """Every row of every table (through tables of many-to-many links included), with every column."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def every_file() -> dict[str, bytes]:
+    root = Path(settings.REPORTS_ROOT)
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+@pytest.fixture
+def reports_root(settings, tmp_path):
+    settings.REPORTS_ROOT = tmp_path / "reports"
+
+
+def test_running_it_twice_changes_nothing_at_all(reports_root, django_capture_on_commit_callbacks):
+    """`make run` twice in a row: not one column of one row (updated_at included), not one file, changes."""
+    with django_capture_on_commit_callbacks(execute=True):  # the example report's PDFs are rendered
+        load_demo()
+    rows, files = every_row(), every_file()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = load_demo()
+
+    assert every_row() == rows
+    assert every_file() == files
+    assert "Created: nothing." in output
+
+
+def test_a_planners_edit_of_a_commitment_survives_another_load_demo(planner):
     load_demo()
+    commitment = Commitment.objects.get(code="ECPTZ0003")
+    commitment.title_es = "Conecta Pastaza: portal de monitoreo vial (título corregido por Planificación)"
+    commitment.lead_department = (
+        Institution.objects.exclude(pk=commitment.lead_department_id)
+        .filter(kind=Institution.Kind.PROVINCIAL_DEPARTMENT)
+        .first()
+    )
+    commitment.save()
+    commitment.cantons.clear()
+    edited = Commitment.objects.get(code="ECPTZ0003").updated_at
+
+    load_demo()
+
+    commitment.refresh_from_db()
+    assert commitment.title_es == "Conecta Pastaza: portal de monitoreo vial (título corregido por Planificación)"
+    assert commitment.updated_at == edited
+    assert not commitment.cantons.exists()
+
+
+def test_it_keeps_staffs_corrections_of_reference_data_and_does_not_bring_back_what_they_removed():
+    load_demo()
+    canton = Canton.objects.get(code="1601")
+    canton.population_2022 = 83000
+    canton.save()
+    examples = {"commitment__code": "ECPTZ0001"}
+    ProgressUpdate.objects.filter(**examples).update(is_published=False)
+    Milestone.objects.filter(**examples).update(is_published=False)
+    ProgressUpdate.objects.filter(**examples).delete()
+    Milestone.objects.filter(**examples).delete()
+
+    load_demo()
+
+    assert Canton.objects.get(code="1601").population_2022 == 83000
+    assert not Milestone.objects.filter(**examples).exists()
+    assert not ProgressUpdate.objects.filter(**examples).exists()
+
+
+def test_it_says_what_it_created_and_what_it_left_alone():
+    first = load_demo()
     Commitment.objects.filter(code="ECPTZ0002").update(title_es="Otro título")
 
-    load_demo()
+    second = load_demo()
 
-    assert Commitment.objects.get(code="ECPTZ0002").title_es == REAL_TITLES["ECPTZ0002"]
+    assert "commitments: 3" in first.split("Already there")[0]
+    assert "Already there, left as they are: nothing." in first
+    assert "Created: nothing." in second
+    for kind in ("OGP values: 4", "parishes: 21", "commitments: 3", "workshops: 3", "surveys: 1"):
+        assert kind in second.split("Already there")[1]
+    assert Commitment.objects.get(code="ECPTZ0002").title_es == "Otro título"
+
+
+def test_a_missing_row_is_created_again():
+    load_demo()
+    Parish.objects.filter(code="160166").delete()
+
+    output = load_demo()
+
+    assert Parish.objects.filter(code="160166").exists()
+    assert "Created: parishes: 1." in output

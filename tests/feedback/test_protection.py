@@ -36,14 +36,6 @@ def test_the_keyed_hashes_link_the_same_contact_without_keeping_it():
     assert protection.keyed_hash("email", "x") != protection.keyed_hash("ip", "x")
 
 
-def test_the_address_is_remote_addr_unless_behind_the_proxy(settings):
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 200.1.2.3")
-    settings.PARTICIPATION_TRUST_FORWARDED_FOR = False
-    assert protection.client_ip(request) == "10.0.0.1"
-    settings.PARTICIPATION_TRUST_FORWARDED_FOR = True
-    assert protection.client_ip(request) == "200.1.2.3"
-
-
 def test_tracking_codes_use_an_unambiguous_alphabet():
     codes = {tracking_code_new() for _ in range(200)}
     assert len(codes) == 200

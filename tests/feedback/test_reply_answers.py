@@ -171,10 +171,12 @@ def test_anonymising_keeps_the_replies_text_and_then_refuses_new_ones(notified):
         reply(Suggestion.objects.get(pk=notified.pk))
 
 
-def test_a_suggestion_waiting_again_keeps_its_contact_past_the_retention(notified):
+def test_a_reply_starts_the_retention_again(notified):
+    long_ago = timezone.now() - timedelta(days=900)
     reply(notified)
-    Suggestion.objects.filter(pk=notified.pk).update(answered_at=timezone.now() - timedelta(days=900))
-    settled = AnsweredSuggestionFactory(answered_at=timezone.now() - timedelta(days=900))
+    Suggestion.objects.filter(pk=notified.pk).update(answered_at=long_ago, created_at=long_ago)
+    settled = AnsweredSuggestionFactory(answered_at=long_ago)
+    Suggestion.objects.filter(pk=settled.pk).update(created_at=long_ago, updated_at=long_ago)
 
     done = services.anonymise_expired()
 

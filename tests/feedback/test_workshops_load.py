@@ -1,4 +1,4 @@
-"""`workshops_load` records the plan's three co-creation workshops and can run any number of times."""
+"""`workshops_load` records the plan's three co-creation workshops once, and never changes them afterwards."""
 
 import io
 
@@ -55,17 +55,19 @@ def test_running_it_twice_gives_the_same_rows(real_plan):
     assert rows() == first
 
 
-def test_it_restores_figures_that_drifted_and_drops_categories_the_plan_does_not_report(real_plan):
+def test_it_keeps_the_figures_staff_corrected(real_plan):
+    """A planner's correction of a workshop survives every restart (`make run` runs load_demo each time)."""
     meeting = Meeting.objects.get(axis="biophysical")
-    meeting.attendance.filter(category="academia").update(count=70)
-    meeting.attendance.filter(category="men").update(count=2)
+    meeting.attendance.filter(category="academia").update(count=8)
+    meeting.attendance.filter(category="men").update(count=12)
     MeetingAttendance.objects.create(meeting=meeting, dimension="sector", category="community", count=0)
+    Meeting.objects.filter(pk=meeting.pk).update(title_es="Mesa Biofísica (corregida)")
 
     workshops_load(plan=real_plan)
 
     figures = {a.category: a.count for a in meeting.attendance.all()}
-    assert figures["academia"] == 7 and figures["men"] == 11
-    assert "community" not in figures
+    assert figures["academia"] == 8 and figures["men"] == 12 and figures["community"] == 0
+    assert Meeting.objects.get(pk=meeting.pk).title_es == "Mesa Biofísica (corregida)"
 
 
 def test_load_demo_says_it_loaded_the_workshops(db):

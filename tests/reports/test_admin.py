@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reports.models import Report, ReportNarrative
@@ -73,7 +75,8 @@ def test_a_published_report_shows_read_only(published, planner_client):
     assert b'name="summary_es"' not in page.content
     assert b"Resumen del tercer trimestre." in page.content
     assert published.files.get(language="es").sha256.encode() in page.content
-    assert b"workflow/correct/" in page.content and b"workflow/render/" in page.content
+    assert b"workflow/correct/" in page.content
+    assert b"workflow/render/" not in page.content  # its PDFs are in place: a published PDF is never rendered again
     response = planner_client.post(url("report", "change", published.pk), {"summary_es": "Cambiado"})
     assert response.status_code == 403
     published.refresh_from_db()
@@ -82,6 +85,8 @@ def test_a_published_report_shows_read_only(published, planner_client):
 
 
 def test_staff_re_render_the_pdfs_from_the_admin(published, planner_client, django_capture_on_commit_callbacks):
+    for row in published.files.all():  # the rendering failed: no PDF on the disk
+        Path(row.file.path).unlink()
     Report.objects.filter(pk=published.pk).update(render_state="failed", render_error="OSError: disk full")
     with django_capture_on_commit_callbacks(execute=True):
         response = planner_client.post(url("report"), {"action": "rerender_pdfs", "_selected_action": [published.pk]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,7 +24,8 @@ def test_it_drafts_a_quarter_and_renders_its_draft_pdfs(plan_with_progress, repo
     report = Report.objects.get()
     assert (report.period, report.status, report.render_state) == ("2025-Q3", "draft", "ready")
     names = sorted(p.name for p in reports_root.rglob("*.pdf"))
-    assert names == [
+    # Each file's name holds the report's id and a random token: a name no other rendering takes.
+    assert [re.sub(r"-\d+-[0-9a-f]{16}\.pdf$", ".pdf", name) for name in names] == [
         "conecta-pastaza-informe-2025-T3-borrador-es.pdf",
         "conecta-pastaza-informe-2025-T3-borrador-qu.pdf",
     ]

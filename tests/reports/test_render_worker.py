@@ -12,6 +12,7 @@ pytest-django made (tests/worker.py), here on a queue of its own so that no othe
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -45,14 +46,16 @@ def _queue() -> str:
     return f"conecta-reports-test-{os.getpid()}"
 
 
-def _start_worker(log: Path, reports_root: Path, *, delay: int, name: str) -> subprocess.Popen:
+def _start_worker(
+    log: Path, reports_root: Path, *, delay: int, name: str, visibility: int = VISIBILITY_TIMEOUT
+) -> subprocess.Popen:
     """A worker on this run's reports queue that renders into `reports_root`, sleeping `delay` s before it renders
-    (REPORTS_RENDER_DELAY), with no result backend, and with Redis's visibility timeout cut to VISIBILITY_TIMEOUT."""
+    (REPORTS_RENDER_DELAY), with no result backend, and with Redis's visibility timeout cut to `visibility`."""
     env = {
         "CELERY_RESULT_BACKEND": "",
         "REPORTS_ROOT": str(reports_root),
         "REPORTS_RENDER_DELAY": str(delay),
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "CELERY_VISIBILITY_TIMEOUT": str(visibility),
     }
     return start_worker(log, queue=_queue(), name=name, env=env)
 
@@ -139,8 +142,60 @@ def test_a_rendering_cut_short_by_a_killed_worker_is_delivered_again_and_done_on
         assert _successes(task_id, first_log, second_log) == ["'ready'"]
         assert task_id in second_log.read_text()
         assert sorted(ReportFile.objects.filter(report=report).values_list("language", flat=True)) == ["es", "qu"]
-        on_disk = sorted(p.name for p in reports_root.rglob("*") if p.is_file())
-        assert on_disk == ["conecta-pastaza-informe-2025-T3-es.pdf", "conecta-pastaza-informe-2025-T3-qu.pdf"]
+        # Exactly the two files the rows point at: nothing half-written is left by the killed worker.
+        stored = sorted(ReportFile.objects.filter(report=report).values_list("file", flat=True))
+        on_disk = sorted(p.relative_to(reports_root).as_posix() for p in reports_root.rglob("*") if p.is_file())
+        assert on_disk == stored
+        assert [re.sub(r"-\d+-[0-9a-f]{16}\.pdf$", ".pdf", Path(name).name) for name in stored] == [
+            "conecta-pastaza-informe-2025-T3-es.pdf",
+            "conecta-pastaza-informe-2025-T3-qu.pdf",
+        ]
+    finally:
+        if first.poll() is None:
+            first.kill()
+        if second is not None:
+            stop_worker(second)
+
+
+# A worker already running takes over the task of a worker that was killed, once the visibility timeout has passed.
+# The test above starts its second worker after the timeout: a worker looks for abandoned tasks as it starts. In
+# production the other workers are already running, and they look again only every `unacked_restore_interval` x
+# `unacked_restore_throttle` seconds (kombu: 10 x 10 by default, so a killed task waited up to 100 s more; settings
+# make it 10 s). Here the second worker starts before the timeout, so only that periodic look can find the task.
+RECOVERY_VISIBILITY_TIMEOUT = 15  # long enough for the second worker to start (and make its first look) before it
+RECOVERY_TIMEOUT = 60  # the timeout, one periodic look (10 s) and the rendering; kombu's default would take 100 s more
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_takes_over_the_task_of_a_killed_one(plan_with_progress, reports_root, tmp_path):
+    report = services.report_draft_for_period(plan=plan_with_progress, period=Q3)
+    first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
+    slow = partial(_start_worker, reports_root=reports_root, visibility=RECOVERY_VISIBILITY_TIMEOUT)
+    first = slow(first_log, delay=120, name="reports-recovery-killed")
+    second = None
+    try:
+        task_id = _publish_over_the_broker(report)
+        _wait_for(
+            lambda: _state(report) == Report.RenderState.RENDERING,
+            what="the first worker's claim",
+            worker=first,
+            log=first_log,
+        )
+        second = slow(second_log, delay=0, name="reports-recovery-running")
+        _wait_for(lambda: "ready." in second_log.read_text(), what="the second worker", worker=second, log=second_log)
+        first.send_signal(signal.SIGKILL)  # kill -9, mid-render, before the visibility timeout has passed
+        first.wait(timeout=10)
+
+        wait_for(
+            lambda: _state(report) == Report.RenderState.READY,
+            what="the running worker to take the abandoned rendering over",
+            worker=second,
+            log=second_log,
+            timeout=RECOVERY_TIMEOUT,
+        )
+        _wait_for(lambda: _successes(task_id, second_log), what="its success line", worker=second, log=second_log)
+        assert _successes(task_id, first_log, second_log) == ["'ready'"]
+        assert sorted(report.files.values_list("language", flat=True)) == ["es", "qu"]
     finally:
         if first.poll() is None:
             first.kill()

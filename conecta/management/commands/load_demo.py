@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from commitments.loaders import real_plan_load
 from conecta.audit import acting_as
+from conecta.loading import LoadTally
 from feedback.loaders import workshops_load
 from feedback.survey_loaders import survey_demo_load
 from reports.demo import demo_report_load
@@ -11,19 +12,23 @@ class Command(BaseCommand):
     help = (
         "Load the real Pastaza action plan 2024-2027 (its three OGP commitments, institutions, cantons and "
         "parishes, and the three co-creation workshops with their participants) with illustrative milestones and "
-        "updates. Idempotent: running it twice gives the same rows."
+        "updates, a demo survey and an example report. It creates what is missing and never changes a row that "
+        "exists, so staff's edits survive every run (`make run` runs it at each start); it says what it created "
+        "and what it left alone."
     )
 
     def handle(self, *args, **options):
+        tally = LoadTally()
         with acting_as(None, "load_demo"):
-            plan = real_plan_load()
-            workshops = workshops_load(plan=plan)
-            survey_demo_load(plan=plan)
-            report = demo_report_load()
+            plan = real_plan_load(tally=tally)
+            workshops = workshops_load(plan=plan, tally=tally)
+            survey_demo_load(plan=plan, tally=tally)
+            report = demo_report_load(tally=tally)
         self.stdout.write(
             f"Loaded '{plan.title_es}': {plan.commitments.count()} commitments "
             "(milestones and updates are example data until staff replace them) "
             f"and {len(workshops)} co-creation workshops."
         )
-        if report is not None:
+        if report is not None and tally.created["example reports"]:
             self.stdout.write(f"Example report {report.period} v{report.version} published (example data).")
+        self.stdout.write(tally.summary())
