@@ -105,23 +105,19 @@ def real_plan_load(*, tally: LoadTally | None = None) -> ActionPlan:
             source_url=plan_data.OGP_COMMITMENT_URL.format(code=row["code"]),
         )
         commitment, created = create_missing(Commitment, {"code": row["code"]}, values, tally=tally, kind="commitments")
+        if not created:
+            continue  # its links, milestones and updates are the staff's now, whatever they hold
         links = [
             (commitment.ogp_values, OgpValue.objects.filter(code__in=row["values"])),
             (commitment.supporting_institutions, Institution.objects.filter(slug__in=row["supporters"])),
             (commitment.cantons, Canton.objects.filter(code__in=row["cantons"])),
         ]
-        examples = {
-            "milestones": len(plan_data.EXAMPLE_MILESTONES[commitment.code]),
-            "progress updates": len(plan_data.EXAMPLE_UPDATES[commitment.code]),
-        }
-        if created:
-            for manager, wanted in links:
-                manager.set(wanted)
-            _load_example_milestones(commitment)
-        for _manager, wanted in links:
-            tally.add("commitment links", created=created, count=len(wanted))
-        for kind, count in examples.items():
-            tally.add(kind, created=created, count=count)
+        for manager, wanted in links:
+            manager.set(wanted)
+            tally.add("commitment links", created=True, count=len(wanted))
+        _load_example_milestones(commitment)
+        tally.add("milestones", created=True, count=len(plan_data.EXAMPLE_MILESTONES[commitment.code]))
+        tally.add("progress updates", created=True, count=len(plan_data.EXAMPLE_UPDATES[commitment.code]))
     return plan
 
 

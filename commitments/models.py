@@ -25,7 +25,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from conecta.files import fingerprint, needs_fingerprint
-from conecta.published_files import PublishedFileFrozen, WriteOnceStorage
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change
 from conecta.uploads import check_upload, download_name, kind_of, original_file_name
 
 from .search import search_text_for, search_text_refresh
@@ -609,6 +609,10 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
 
 
 class EvidenceQuerySet(models.QuerySet):
+    def led_by(self, institution: Institution):
+        of_milestone = led_by_q(institution, through="milestone__commitment__")
+        return self.filter(of_milestone | led_by_q(institution, through="update__commitment__"))
+
     def published(self):
         """Published evidence of a published milestone or update (of a published commitment): the rule of the
         milestones' and updates' own published() querysets, in one query."""
@@ -712,18 +716,8 @@ class Evidence(models.Model):
         of a published commitment)."""
         return self.pk is not None and Evidence.objects.published().filter(pk=self.pk).exists()
 
-    def published_file_name(self) -> str:
-        """The name of the stored file the public sees, or "" (not public, or a link only)."""
-        if self.pk is None:
-            return ""
-        return Evidence.objects.published().filter(pk=self.pk).values_list("file", flat=True).first() or ""
-
     def refuse_file_change(self) -> None:
-        stored = self.published_file_name()
-        if not stored:
-            return
-        kept = self.file and getattr(self.file, "_committed", True) and self.file.name == stored
-        if not kept:
+        if file_would_change(self, "file", Evidence.objects.published()):
             raise PublishedFileFrozen(
                 _(
                     "“%(title)s” is published: its file is never replaced nor removed. Add the new file as new "

@@ -71,6 +71,19 @@ def in_group(user, name: str) -> bool:
     return name in cache
 
 
+def planner_emails() -> list[str]:
+    """The addresses of the active planners: who receives review notices, digests and file alerts."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=PLANNER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
 def is_planner(user) -> bool:
     return user.is_superuser or in_group(user, PLANNER)
 

@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models.signals import pre_delete
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from conecta.queue import enqueue_on_commit
 
 from .models import Commitment, Evidence, Milestone, ProgressUpdate
-from .roles import PLANNER
+from .roles import planner_emails
 
 logger = logging.getLogger(__name__)
 
@@ -80,13 +79,7 @@ def update_notify_staff(*, update_id: int) -> bool:
     if claimed != 1:
         return False
     update = ProgressUpdate.objects.select_related("commitment", "milestone", "author").get(pk=update_id)
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=PLANNER)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = planner_emails()
     if not recipients:
         return False
     with translation.override(settings.LANGUAGE_CODE):

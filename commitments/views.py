@@ -18,7 +18,7 @@ from conecta.cache import public_page
 from conecta.extensions import panels_for
 
 from . import roles, selectors
-from .models import Axis, Evidence, IrmLevel, led_by_q
+from .models import Axis, Evidence, IrmLevel
 from .search import MAX_QUERY_CHARS, printable
 
 # The home page shows this many commitments and links to the full list for the rest (its HTML stays small).
@@ -229,11 +229,7 @@ def _get_evidence_for_user(user, pk: int) -> Evidence | None:
     if scope is False:
         return None
     found = Evidence.objects.filter(pk=pk)
-    if scope is not None:
-        found = found.filter(
-            led_by_q(scope, through="milestone__commitment__") | led_by_q(scope, through="update__commitment__")
-        )
-    return found.first()
+    return (found if scope is None else found.led_by(scope)).first()
 
 
 def _file_response(request, evidence: Evidence, *, public: bool):

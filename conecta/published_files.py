@@ -17,7 +17,6 @@ Checked daily: `published_files_verify` reads every published file that the apps
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import secrets
 import tempfile
@@ -31,7 +30,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext, ngettext
 
 from .extensions import PublishedFile, published_files
-from .files import PrivateStorage
+from .files import PrivateStorage, fingerprint
 
 READ_ONLY = 0o444
 
@@ -93,6 +92,21 @@ def temporary_beside(target: Path) -> Path:
     return Path(temporary)
 
 
+def file_would_change(instance, field: str, published, *fingerprint_fields: str) -> bool:
+    """Whether saving `instance` would replace or remove the file in `field` (or change its fingerprint fields)
+    that the stored row, if it is among `published` (a queryset of the rows the public sees), points at."""
+    if instance.pk is None:
+        return False
+    stored = published.filter(pk=instance.pk).values(field, *fingerprint_fields).first()
+    if stored is None or not stored[field]:
+        return False
+    current = getattr(instance, field)
+    if current and not getattr(current, "_committed", True):
+        return True  # a new upload
+    now = (current.name or "", *(getattr(instance, name) for name in fingerprint_fields))
+    return now != tuple(stored[name] for name in (field, *fingerprint_fields))
+
+
 class WriteOnceStorage(PrivateStorage):
     """A PrivateStorage that never overwrites: each save writes a temporary file, then links it exclusively to
     its name (a free one: on a clash, Django's get_available_name picks another), read-only."""
@@ -129,6 +143,7 @@ class FileProblem:
     problem: str  # MISSING, DIFFERS or UNREADABLE
     sha256: str = ""
     size: int | None = None
+    error: str = ""
 
     MISSING = "missing"
     DIFFERS = "differs"
@@ -146,7 +161,7 @@ class FileProblem:
             return gettext("UNREADABLE: %(what)s (%(name)s): %(error)s") % {
                 "what": item.what,
                 "name": item.name,
-                "error": self.sha256,
+                "error": self.error,
             }
         return gettext(
             "DIFFERS: %(what)s (%(name)s): the portal shows SHA-256 %(expected)s and %(expected_size)s bytes; the "
@@ -162,12 +177,8 @@ class FileProblem:
 
 
 def _digest(item: PublishedFile) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
     with item.storage.open(item.name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        return fingerprint(handle)
 
 
 def published_files_verify() -> tuple[int, list[FileProblem]]:
@@ -181,7 +192,7 @@ def published_files_verify() -> tuple[int, list[FileProblem]]:
             problems.append(FileProblem(item, FileProblem.MISSING))
             continue
         except OSError as exc:
-            problems.append(FileProblem(item, FileProblem.UNREADABLE, sha256=f"{exc.__class__.__name__}: {exc}"))
+            problems.append(FileProblem(item, FileProblem.UNREADABLE, error=f"{exc.__class__.__name__}: {exc}"))
             continue
         if sha256 != item.sha256 or (item.size is not None and size != item.size):
             problems.append(FileProblem(item, FileProblem.DIFFERS, sha256=sha256, size=size))

@@ -147,6 +147,6 @@ def workshops_load(*, plan: ActionPlan | None = None, tally: LoadTally | None = 
                 ]
             )
             meeting_attendance_check(meeting)
-        tally.add("workshop attendance figures", created=created, count=len(wanted))
+            tally.add("workshop attendance figures", created=True, count=len(wanted))
         meetings.append(meeting)
     return meetings

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis
 from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
-from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, unique_name
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change, unique_name
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -156,20 +156,8 @@ class Meeting(models.Model):
 
     def minutes_change_refused(self) -> bool:
         """Whether this save would change (or remove) the signed minutes of a meeting stored as published."""
-        if self.pk is None:
-            return False
-        stored = (
-            Meeting.objects.filter(pk=self.pk, is_published=True)
-            .values("minutes_file", "minutes_sha256", "minutes_size")
-            .first()
-        )
-        if stored is None or not stored["minutes_file"]:
-            return False
-        new_upload = bool(self.minutes_file) and not getattr(self.minutes_file, "_committed", True)
-        return new_upload or (self.minutes_file.name or "", self.minutes_sha256, self.minutes_size) != (
-            stored["minutes_file"],
-            stored["minutes_sha256"],
-            stored["minutes_size"],
+        return file_would_change(
+            self, "minutes_file", Meeting.objects.filter(is_published=True), "minutes_sha256", "minutes_size"
         )
 
 

@@ -108,7 +108,11 @@ def _counter_hash(request) -> str:
     if secret is None:
         cache.add(name, secrets.token_hex(32), timeout=max(1, settings.PARTICIPATION_ADDRESS_KEY_DAYS) * 86400)
         secret = cache.get(name) or _PROCESS_SECRET  # the cache is down: the counters are too
-    return hmac.new(bytes.fromhex(secret), address.encode(), hashlib.sha256).hexdigest()
+    return _address_hmac(secret, address)
+
+
+def _address_hmac(secret: str, text: str) -> str:
+    return hmac.new(bytes.fromhex(secret), text.encode(), hashlib.sha256).hexdigest()
 
 
 _PROCESS_SECRET = secrets.token_hex(32)
@@ -120,7 +124,7 @@ def ip_hash(request, *, now: datetime | None = None) -> str:
     if not address:
         return ""
     secret = address_key_secret(now=now)
-    return hmac.new(bytes.fromhex(secret), f"conecta.feedback.ip:{address}".encode(), hashlib.sha256).hexdigest()
+    return _address_hmac(secret, f"conecta.feedback.ip:{address}")
 
 
 # Rate limits.

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commitments.models import Canton, Commitment, Parish
-from commitments.roles import PLANNER
+from commitments.roles import planner_emails
 from conecta.cache import bump_generation
 from conecta.queue import enqueue_on_commit
 
@@ -649,13 +648,7 @@ def digest_send(*, day: date | None = None) -> bool:
     }
     total = sum(counts.values())
     DailyDigest.objects.filter(pk=digest.pk).update(items=total)
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=PLANNER)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = planner_emails()
     if not total or not recipients:
         return False
     try:

@@ -127,11 +127,11 @@ def survey_demo_load(*, plan: ActionPlan | None = None, tally: LoadTally | None 
         tally=tally,
         kind="surveys",
     )
+    if not created:
+        return survey  # its questions and options are the staff's now, whatever they hold
     for row in QUESTIONS:
-        tally.add("survey questions", created=created)
-        tally.add("survey options", created=created, count=len(row["choices"]))
-        if not created:
-            continue
+        tally.add("survey questions", created=True)
+        tally.add("survey options", created=True, count=len(row["choices"]))
         values = {k: v for k, v in row.items() if k not in ("order", "choices")}
         question = Question.objects.create(survey=survey, order=row["order"], **values)
         Choice.objects.bulk_create(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel
 from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
-from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, unique_name
+from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change, unique_name
 
 from .periods import ANNUAL, QUARTERLY, Period
 
@@ -480,17 +480,7 @@ class MonitorDocument(models.Model):
 
     def file_change_refused(self) -> bool:
         """Whether this save would change the file (or its fingerprint) of a document stored as published."""
-        if self.pk is None:
-            return False
-        stored = MonitorDocument.objects.filter(pk=self.pk, is_published=True).values("file", "sha256", "size").first()
-        if stored is None:
-            return False
-        new_upload = bool(self.file) and not getattr(self.file, "_committed", True)
-        return new_upload or (self.file.name or "", self.sha256, self.size) != (
-            stored["file"],
-            stored["sha256"],
-            stored["size"],
-        )
+        return file_would_change(self, "file", MonitorDocument.objects.filter(is_published=True), "sha256", "size")
 
     @property
     def download_name(self) -> str:

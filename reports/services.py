@@ -8,7 +8,6 @@ never edited: `report_start_correction` makes the next version, which supersedes
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +26,7 @@ from commitments import roles
 from commitments.models import ActionPlan, Commitment
 from commitments.selectors import plan_current
 from conecta.cache import bump_generation
+from conecta.files import fingerprint
 from conecta.published_files import link_exclusively, temporary_beside
 from conecta.queue import enqueue
 
@@ -355,14 +356,6 @@ def report_queue_render(*, report: Report, by=None) -> bool:
     return bool(queued)
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _render_language(report: Report, language: str) -> ReportFile | None:
     """Render one language into a temporary file beside its place, then link it to a name of its own that
     nothing else can take (conecta.published_files): no reader sees half a file, and no second run, nor a second
@@ -381,7 +374,8 @@ def _render_language(report: Report, language: str) -> ReportFile | None:
     temporary = temporary_beside(target)
     try:
         pages = render_pdf(report, language, temporary)
-        sha256, size = _sha256_of(temporary), temporary.stat().st_size
+        with temporary.open("rb") as rendered:
+            sha256, size = fingerprint(File(rendered))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

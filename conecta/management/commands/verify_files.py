@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from commitments.roles import PLANNER
+from commitments.roles import planner_emails
 from conecta.published_files import published_files_notify, published_files_verify
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
                 self.stdout.write(problem.describe())
             if options["notify"] and problems:
                 published_files_notify(
-                    problems=problems, checked=checked, recipients=_planners(), language=settings.LANGUAGE_CODE
+                    problems=problems, checked=checked, recipients=planner_emails(), language=settings.LANGUAGE_CODE
                 )
             if problems:
                 raise CommandError(
@@ -45,12 +44,3 @@ class Command(BaseCommand):
                 % {"checked": checked}
             )
 
-
-def _planners() -> list[str]:
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=PLANNER)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
