@@ -296,7 +296,7 @@ def _page_urls(slug: str) -> list[tuple[str, str]]:
             ("institution", reverse("commitments:institution", kwargs={"slug": middle.lead_institution.slug})),
             ("territory", reverse("commitments:territory")),
             ("canton", reverse("commitments:canton", kwargs={"slug": canton.slug})),
-            ("plan", reverse("feedback:plan")),
+            ("plan", reverse("meetings:plan")),
             ("accessibility", reverse("accessibility")),
             ("privacy", reverse("privacy")),
             ("participate", reverse("feedback:participate")),
@@ -306,9 +306,9 @@ def _page_urls(slug: str) -> list[tuple[str, str]]:
             ("comment", reverse("feedback:comment", kwargs={"code": middle.code})),
             ("comments", reverse("feedback:comments", kwargs={"code": middle.code})),
             ("evaluate", reverse("feedback:evaluate", kwargs={"code": middle.code})),
-            ("surveys", reverse("feedback:surveys")),
-            ("meetings", reverse("feedback:meetings")),
-            ("agreements", reverse("feedback:agreements")),
+            ("surveys", reverse("surveys:list")),
+            ("meetings", reverse("meetings:list")),
+            ("agreements", reverse("meetings:agreements")),
         ]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -32,43 +31,15 @@ from .models import (
     Parish,
     ProgressUpdate,
     StaffProfile,
-    led_by_q,
 )
 from .resources import AdminImportRules, CommitmentResource, MilestoneResource
+from .staff import ProtectPublishedMixin, ReadOnlyAdminMixin, ScopedMixin
 
 # Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
 admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
     **admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField],
     "assume_scheme": "https",
 }
-
-
-class ProtectPublishedMixin:
-    """Published records cannot be deleted from the admin, one by one or in bulk."""
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and getattr(obj, "is_published", False):
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-class ScopedMixin:
-    """Implementers see and edit only what their institution leads. `commitment_path` is the lookup path from
-    the model to its commitment; a model that reaches it another way overrides `scope_q`."""
-
-    commitment_path = ""
-
-    def scope_q(self, institution) -> Q:
-        return led_by_q(institution, through=self.commitment_path)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        scope = roles.scoped_institution(request.user)
-        if scope is None:
-            return qs
-        if scope is False:
-            return qs.none()
-        return qs.filter(self.scope_q(scope)).distinct()
 
 
 class ChangeLogMixin:
@@ -126,13 +97,7 @@ def _short(value) -> str:
 
 
 def _scoped_commitments(request):
-    qs = Commitment.objects.select_related("plan")
-    scope = roles.scoped_institution(request.user)
-    if scope is None:
-        return qs
-    if scope is False:
-        return qs.none()
-    return qs.led_by(scope)
+    return roles.visible_commitments(request.user, Commitment.objects.select_related("plan"))
 
 
 class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
@@ -297,6 +262,9 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
+    def save_model(self, request, obj, form, change):
+        services.commitment_save(commitment=obj, new=not change)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not roles.is_planner(request.user):
@@ -440,8 +408,28 @@ class UpdateEvidenceInline(EvidenceInline):
     fk_name = "update"
 
 
+class CommitmentPartAdminMixin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin):
+    """What the admins of a commitment's milestones and progress updates share: a department works on those of the
+    commitments it leads (the spreadsheet import asks the admin, resources.AdminImportRules, so the form and the
+    import follow this one rule), only the Planning Directorate publishes, a published one stays, and each change
+    is in its history."""
+
+    commitment_path = "commitment__"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_planner(request.user):
+            fields += ["is_published"]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = _scoped_commitments(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin):
+class MilestoneAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
     resource_classes = [MilestoneResource]
     list_display = ["__str__", "due_on", "level", "progress", "weight", "is_published", "is_illustrative"]
     list_filter = ["level", "is_published", "is_illustrative", "commitment__plan", "commitment"]
@@ -457,24 +445,12 @@ class MilestoneAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportE
         (_("History"), {"fields": ["change_log"]}),
     ]
 
-    # A department edits the milestones of the commitments it leads; the spreadsheet import asks this admin
-    # (resources.AdminImportRules), so the form and the import follow this one rule.
-    commitment_path = "commitment__"
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not roles.is_planner(request.user):
-            fields += ["is_published"]
-        return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commitment":
-            kwargs["queryset"] = _scoped_commitments(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def save_model(self, request, obj, form, change):
+        services.milestone_save(milestone=obj, new=not change)
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, TabbedTranslationAdmin):
+class ProgressUpdateAdmin(CommitmentPartAdminMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "occurred_on", "author", "is_published", "is_illustrative"]
     list_filter = ["is_published", "is_illustrative", "commitment__plan", "commitment"]
     list_select_related = ["commitment", "author"]
@@ -494,31 +470,17 @@ class ProgressUpdateAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Ta
         "change_log",
     ]
 
-    commitment_path = "commitment__"
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not roles.is_planner(request.user):
-            fields += ["is_published"]
-        return fields
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commitment":
-            kwargs["queryset"] = _scoped_commitments(request)
-        elif db_field.name == "milestone":
+        if db_field.name == "milestone":
             kwargs["queryset"] = Milestone.objects.filter(commitment__in=_scoped_commitments(request)).select_related(
                 "commitment"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.update_queue_staff_notification(update=obj)
-            if not obj.is_published:
-                messages.info(request, _("The Planning Directorate has been told that this update awaits review."))
+        services.update_save(update=obj, by=request.user)
+        if not change and not obj.is_published:
+            messages.info(request, _("The Planning Directorate has been told that this update awaits review."))
 
 
 @admin.register(StaffProfile)
@@ -529,21 +491,12 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
     list_display = ["at", "user_display", "source", "action", "model", "object_repr", "what_changed"]
     list_filter = ["model", "action", "source", "commitment_code"]
     search_fields = ["object_repr", "user_display", "commitment_code"]
     date_hierarchy = "at"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        scope = roles.scoped_institution(request.user)
-        if scope is None:
-            return qs
-        if scope is False:
-            return qs.none()
-        codes = list(Commitment.objects.led_by(scope).values_list("code", flat=True))
-        return qs.filter(commitment_code__in=codes)
+    commitment_code_field = "commitment_code"
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in {"model", "object_id"} or super().lookup_allowed(lookup, value, request)
@@ -551,12 +504,3 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("what changed"))
     def what_changed(self, obj):
         return format_changes(obj.changes)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -35,9 +35,8 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from conecta.extensions import register_published_files
 
-        from . import audit, signals
+        from . import signals
 
-        audit.connect()
         signals.connect()
         register_published_files(published_evidence_files)
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="commitments-roles")

@@ -182,7 +182,7 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
     old = ActionPlan.objects.filter(slug=slug).first()
     if old:
         # A synthetic plan is rebuilt, not curated: withdraw its rows from publication (a bulk update, no signals)
-        # so that the guard on published records (services.guard_published_deletion) lets them go.
+        # so that the guard on published records (commitments.staff.guard_published_deletion) lets them go.
         ProgressUpdate.objects.filter(commitment__plan=old).update(is_published=False)
         Milestone.objects.filter(commitment__plan=old).update(is_published=False)
         Commitment.objects.filter(plan=old).update(is_published=False)

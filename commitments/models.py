@@ -6,6 +6,7 @@ text is translated into Spanish (es) and Kichwa (qu) through commitments/transla
 
 from __future__ import annotations
 
+import operator
 import uuid
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -15,10 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, FloatField, Q, Sum
-from django.db.models.functions import Cast
-from django.db.models.signals import m2m_changed, post_save, pre_save
-from django.dispatch import receiver
+from django.db.models import Case, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Floor, Mod
+from django.db.models.lookups import Exact, GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -28,7 +28,7 @@ from conecta.files import fingerprint, needs_fingerprint
 from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change
 from conecta.uploads import check_upload, download_name, kind_of, original_file_name
 
-from .search import search_text_for, search_text_refresh
+from .search import search_text_for
 
 
 class IrmLevel(models.TextChoices):
@@ -42,18 +42,43 @@ class IrmLevel(models.TextChoices):
 
     @classmethod
     def for_progress(cls, progress: int | None) -> IrmLevel:
-        """The level a weighted progress percentage reads as.
+        """The level a weighted progress percentage reads as (PROGRESS_LEVELS, which irm_level_expression reads
+        in SQL)."""
+        for lookup, bound, level in PROGRESS_LEVELS:
+            if _COMPARISONS[lookup](progress, bound):
+                return level
+        return PROGRESS_LEVEL_OTHERWISE
 
-        0 is not started, 100 complete; below half done is limited, half or more substantial. With nothing
-        to measure (no published milestones) there is no evidence.
-        """
-        if progress is None:
-            return cls.NO_EVIDENCE
-        if progress <= 0:
-            return cls.NOT_STARTED
-        if progress >= 100:
-            return cls.COMPLETE
-        return cls.LIMITED if progress < 50 else cls.SUBSTANTIAL
+
+# The IRM level a weighted progress percentage reads as, written once for Python (IrmLevel.for_progress) and SQL
+# (irm_level_expression), so that a commitment sits on the same level on every page, filter, export and report:
+# the first (lookup, bound) the progress matches gives the level. With nothing to measure (no published milestones)
+# there is no evidence; 0 is not started, 100 complete; below half done is limited, half or more substantial.
+PROGRESS_LEVELS = (
+    ("isnull", True, IrmLevel.NO_EVIDENCE),
+    ("lte", 0, IrmLevel.NOT_STARTED),
+    ("gte", 100, IrmLevel.COMPLETE),
+    ("lt", 50, IrmLevel.LIMITED),
+)
+PROGRESS_LEVEL_OTHERWISE = IrmLevel.SUBSTANTIAL
+_COMPARISONS = {
+    "isnull": lambda value, bound: (value is None) is bound,
+    "lte": operator.le,
+    "gte": operator.ge,
+    "lt": operator.lt,
+}
+
+
+def irm_level_expression(progress: str) -> Case:
+    """IrmLevel.for_progress in SQL, on the progress percentage annotated as `progress` (e.g. "progress_pct")."""
+    return Case(
+        *(
+            When(**{f"{progress}__{lookup}": bound}, then=Value(level.value))
+            for lookup, bound, level in PROGRESS_LEVELS
+        ),
+        default=Value(PROGRESS_LEVEL_OTHERWISE.value),
+        output_field=models.CharField(),
+    )
 
 
 class Axis(models.TextChoices):
@@ -270,16 +295,9 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(led_by_q(institution))
 
     def with_progress(self):
-        """Annotate what `Commitment.progress` needs, in the same query: the weighted sum and total weight
-        of the commitment's published milestones."""
-        published = Q(milestones__is_published=True)
-        return self.annotate(
-            _progress_points=Sum(
-                Cast(F("milestones__progress"), FloatField()) * Cast(F("milestones__weight"), FloatField()),
-                filter=published,
-            ),
-            _progress_weight=Sum("milestones__weight", filter=published),
-        )
+        """Annotate `progress_pct`, each commitment's progress (commitment_progress), to show, filter and sort by;
+        `Commitment.progress` and `.irm_level` read it without another query."""
+        return self.annotate(progress_pct=commitment_progress())
 
 
 class Commitment(RemembersLoadedRow, models.Model):
@@ -390,18 +408,15 @@ class Commitment(RemembersLoadedRow, models.Model):
 
     @property
     def progress(self) -> int | None:
-        """Weighted progress (0-100) of the published milestones; None when there are none.
+        """Weighted progress (0-100) of the published milestones; None when there are none (commitment_progress).
 
         Reads the `with_progress()` annotation when present, otherwise asks the database once.
         """
-        if not hasattr(self, "_progress_points"):
-            row = (
-                Commitment.objects.filter(pk=self.pk).with_progress().values("_progress_points", "_progress_weight")[0]
+        if "progress_pct" not in self.__dict__:
+            self.progress_pct = (
+                Commitment.objects.filter(pk=self.pk).with_progress().values_list("progress_pct", flat=True)[0]
             )
-            self._progress_points, self._progress_weight = row["_progress_points"], row["_progress_weight"]
-        if not self._progress_weight:
-            return None
-        return round(self._progress_points / self._progress_weight)
+        return self.progress_pct
 
     @property
     def irm_level(self) -> IrmLevel:
@@ -417,9 +432,6 @@ class Commitment(RemembersLoadedRow, models.Model):
 class MilestoneQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, commitment__is_published=True)
-
-    def led_by(self, institution: Institution):
-        return self.filter(led_by_q(institution, through="commitment__"))
 
 
 class Milestone(RemembersLoadedRow, models.Model):
@@ -489,6 +501,21 @@ class Milestone(RemembersLoadedRow, models.Model):
     def __str__(self) -> str:
         return f"{self.commitment.code} · {self.order}. {self.title}"
 
+    def order_taken_error(self) -> ValidationError:
+        """Another milestone of the commitment has this order (milestone_unique_order). The form gets this error
+        from Django's check of the constraint (unique_error_message); a spreadsheet import, which knows the orders
+        its file takes without asking the database row by row, names the order column with it."""
+        return ValidationError(
+            _("Another milestone of %(code)s already has order %(order)s."),
+            code="unique",
+            params={"code": self.commitment.code, "order": self.order},
+        )
+
+    def unique_error_message(self, model_class, unique_check):
+        if model_class is Milestone and tuple(unique_check) == ("commitment", "order"):
+            return self.order_taken_error()
+        return super().unique_error_message(model_class, unique_check)
+
     def clean(self):
         errors: dict[str, list] = {}
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
@@ -521,6 +548,35 @@ class Milestone(RemembersLoadedRow, models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.level != IrmLevel.COMPLETE and self.due_on < timezone.localdate()
+
+
+def commitment_progress() -> Subquery:
+    """A commitment's progress in SQL, on the commitment row it annotates (CommitmentQuerySet.with_progress): the
+    mean of its published milestones' progress weighted by their weights, rounded to a whole percent with halves to
+    even as Python's round() does; NULL when no milestone is published. Every page, filter, export and report
+    snapshot reads it, so a commitment shows one progress everywhere.
+
+    The milestones are summed in a correlated subquery rather than a join, so that commitments filtered or grouped
+    by their many-to-many links do not multiply the sums.
+    """
+    sums = (
+        Milestone.objects.filter(commitment=OuterRef("pk"), is_published=True)
+        .order_by()
+        .values("commitment")
+        .annotate(points=Sum(Cast("progress", FloatField()) * Cast("weight", FloatField())), weight=Sum("weight"))
+    )
+    points, weight = F("points"), F("weight")
+    whole = Floor(points / weight)
+    twice_rest = (points - whole * weight) * 2
+    percent = Cast(
+        Case(
+            When(Exact(twice_rest, weight), then=whole + Mod(whole, 2)),
+            When(GreaterThan(twice_rest, weight), then=whole + 1),
+            default=whole,
+        ),
+        IntegerField(),
+    )
+    return Subquery(sums.annotate(percent=percent).values("percent"), output_field=IntegerField())
 
 
 def validate_evidence_size(file) -> None:
@@ -609,10 +665,6 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
 
 
 class EvidenceQuerySet(models.QuerySet):
-    def led_by(self, institution: Institution):
-        of_milestone = led_by_q(institution, through="milestone__commitment__")
-        return self.filter(of_milestone | led_by_q(institution, through="update__commitment__"))
-
     def published(self):
         """Published evidence of a published milestone or update (of a published commitment): the rule of the
         milestones' and updates' own published() querysets, in one query."""
@@ -797,56 +849,3 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_display or '-'} {self.get_action_display()} {self.object_repr}"
-
-
-# The search text also holds the names of a commitment's supporting institutions and cantons: keep it up to date
-# when those links change (from either side) and when an institution or canton is renamed. Bulk updates, so no
-# change record and no other signal follows.
-
-
-@receiver(m2m_changed, sender=Commitment.supporting_institutions.through, dispatch_uid="search-m2m-supporters")
-@receiver(m2m_changed, sender=Commitment.cantons.through, dispatch_uid="search-m2m-cantons")
-def _search_text_after_m2m_change(sender, instance, action, reverse, pk_set, **kwargs):
-    if reverse and action == "pre_clear":
-        # After a clear from the institution's (or canton's) side nothing says which commitments it touched.
-        links = sender.objects.filter(**{type(instance)._meta.model_name: instance})
-        instance._search_cleared = list(links.values_list("commitment_id", flat=True))
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        pks = [instance.pk]
-    elif action == "post_clear":
-        pks = getattr(instance, "_search_cleared", [])
-    else:
-        pks = list(pk_set or [])
-    if pks:
-        search_text_refresh(Commitment.objects.filter(pk__in=pks))
-
-
-_SEARCHED_NAMES = {Institution: ("name_es", "name_qu", "acronym"), Canton: ("name_es", "name_qu")}
-
-
-@receiver(pre_save, sender=Institution, dispatch_uid="search-names-before-institution")
-@receiver(pre_save, sender=Canton, dispatch_uid="search-names-before-canton")
-def _search_names_before_save(sender, instance, raw=False, **kwargs):
-    instance._searched_names = None
-    if not raw and instance.pk and not instance._state.adding:
-        instance._searched_names = sender.objects.filter(pk=instance.pk).values_list(*_SEARCHED_NAMES[sender]).first()
-
-
-@receiver(post_save, sender=Institution, dispatch_uid="search-names-after-institution")
-@receiver(post_save, sender=Canton, dispatch_uid="search-names-after-canton")
-def _search_text_after_rename(sender, instance, created, raw=False, **kwargs):
-    before = getattr(instance, "_searched_names", None)
-    if raw or created or before is None:
-        return
-    if before == tuple(getattr(instance, name) for name in _SEARCHED_NAMES[sender]):
-        return
-    if sender is Institution:
-        supported = Commitment.supporting_institutions.through.objects.filter(institution=instance)
-        touched = led_by_q(instance)
-    else:
-        supported = Commitment.cantons.through.objects.filter(canton=instance)
-        touched = Q(pk__in=[])
-    search_text_refresh(Commitment.objects.filter(touched | Q(pk__in=supported.values("commitment_id"))))

@@ -25,6 +25,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from conecta.text import strip_control_characters
 
+from . import services
 from .models import Axis, Commitment, Institution, IrmLevel, Milestone
 
 TRUE_WORDS = {"sí", "si", "yes", "true", "1", "x", "ari", "verdadero"}
@@ -520,18 +521,17 @@ class MilestoneResource(ScopedResource):
         return self.__dict__.setdefault("_orders", TakenOrders())
 
     def do_instance_save(self, instance, is_create):
-        super().do_instance_save(instance, is_create)
+        services.milestone_save(milestone=instance, new=is_create)
         self.taken_orders().saved(instance)
 
     def unique_checks(self, instance, errors: dict) -> None:
+        """The order's uniqueness (Milestone.order_taken_error), answered from the orders the file's commitments
+        hold as this import saves its rows, instead of one query per row."""
         if "order" in errors or "commitment" in errors or not instance.commitment_id:
             return
         holder = self.taken_orders().holder(instance.commitment_id, instance.order)
         if holder is not None and holder != instance.pk:
-            errors["order"] = [
-                _("Another milestone of %(code)s already has order %(order)s.")
-                % {"code": instance.commitment.code, "order": instance.order}
-            ]
+            errors["order"] = [instance.order_taken_error()]
 
     def get_queryset(self):
         # The rows the import loads (all at once) come with what the preview's diff and the checks read.
@@ -672,6 +672,9 @@ class CommitmentResource(ScopedResource):
                 % {"code": code}
             )
         return instance
+
+    def do_instance_save(self, instance, is_create):
+        services.commitment_save(commitment=instance, new=is_create)
 
     def refusal(self, stored) -> dict[str, str]:
         return {"code": _("You may not edit %(code)s.") % {"code": stored.code}}

@@ -1,12 +1,17 @@
 """The staff roles of the admin and what each may do.
 
 - Planning Directorate (planners): everything on the plan.
-- Implementers: a department's staff; they edit only what their institution leads (commitments/admin.py scopes
-  their querysets through `StaffProfile.institution`).
+- Implementers: a department's staff; they edit only what their institution leads (`StaffProfile.institution`;
+  `scope_filter` and `visible_commitments` are the rule every admin, import and staff view reads).
 - Monitor (FCD): reads everything, changes nothing of the government's.
 """
 
+from __future__ import annotations
+
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+from .models import Commitment, led_by_q
 
 PLANNER = "Planificación"
 IMPLEMENTER = "Implementador"
@@ -89,8 +94,49 @@ def is_planner(user) -> bool:
 
 
 def scoped_institution(user):
-    """The institution an implementer is confined to, or None when the user sees the whole plan."""
+    """The institution an implementer is confined to, None when the user sees the whole plan, False when they
+    see none of it (staff without a staff profile)."""
     if is_planner(user) or in_group(user, MONITOR):
         return None
     profile = getattr(user, "staff_profile", None)
     return profile.institution if profile else False
+
+
+# Matches no row, and costs no query: Django answers an empty IN () without asking the database.
+NOTHING = Q(pk__in=[])
+
+
+def scope_filter(user, *through: str) -> Q | None:
+    """The rows of a plan record `user` may see, as a filter, or None when they see every row (planners, the
+    monitor, superusers). For an implementer, the rows of the commitments their institution leads; for staff
+    without an institution, none (`NOTHING`).
+
+    `through` is the lookup path from the filtered model to its commitment ("commitment__"; none for commitments);
+    with several paths, a row reached through any of them is seen (evidence: through its milestone or update).
+    """
+    scope = scoped_institution(user)
+    if scope is None:
+        return None
+    if scope is False:
+        return NOTHING
+    condition = Q()
+    for path in through or ("",):
+        condition |= led_by_q(scope, through=path)
+    return condition
+
+
+def scope_filter_by_code(user, field: str = "commitment_code") -> Q | None:
+    """`scope_filter` for records that name their commitment by its code (change records, report narratives)."""
+    condition = scope_filter(user)
+    if condition is None:
+        return None
+    return Q(**{f"{field}__in": Commitment.objects.filter(condition).values("code")})
+
+
+def visible_commitments(user, queryset: QuerySet[Commitment] | None = None) -> QuerySet[Commitment]:
+    """The commitments `user` may see and work on in the admin: all of them for planners, the monitor and
+    superusers; those their institution leads for an implementer; none otherwise. `queryset` narrows (or
+    prepares, e.g. with select_related) the commitments to start from."""
+    queryset = Commitment.objects.all() if queryset is None else queryset
+    condition = scope_filter(user)
+    return queryset if condition is None else queryset.filter(condition)

@@ -6,23 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Floor, Lower, Mod, NullIf, Replace
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Replace
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +22,7 @@ from .models import (
     Milestone,
     OgpValue,
     ProgressUpdate,
+    irm_level_expression,
 )
 from .search import commitments_matching
 
@@ -46,16 +32,6 @@ def plan_current() -> ActionPlan | None:
     return (
         ActionPlan.objects.filter(slug=settings.CONECTA_PLAN_SLUG).first()
         or ActionPlan.objects.real().order_by("-starts_on").first()
-    )
-
-
-def commitments_public(*, plan: ActionPlan) -> QuerySet[Commitment]:
-    return (
-        Commitment.objects.published()
-        .in_plan(plan)
-        .with_progress()
-        .select_related("lead_institution", "lead_department")
-        .order_by("order", "code")
     )
 
 
@@ -90,67 +66,6 @@ def plan_has_example_data(*, plan: ActionPlan) -> bool:
     return Milestone.objects.published().filter(commitment__plan=plan, is_illustrative=True).exists()
 
 
-# Progress computed in SQL, so that pages can filter, sort and chart by it without reading every commitment.
-# `Commitment.progress` rounds points / weight the way Python's round() does (half to even); the expression
-# below does the same, so a commitment sits in the same IRM level on every page, chart and filter.
-
-
-def _progress_percent(points, weight):
-    """round(points / weight) in SQL, halves to even like Python's round(); NULL without published milestones."""
-    whole = Floor(points / weight)
-    twice_rest = (points - whole * weight) * 2
-    return Cast(
-        Case(
-            When(Exact(twice_rest, weight), then=whole + Mod(whole, 2)),
-            When(GreaterThan(twice_rest, weight), then=whole + 1),
-            default=whole,
-        ),
-        IntegerField(),
-    )
-
-
-def _milestone_sums():
-    """The published milestones of the outer commitment row, summed: progress points and weight."""
-    return (
-        Milestone.objects.filter(commitment=OuterRef("pk"), is_published=True)
-        .order_by()
-        .values("commitment")
-        .annotate(points=Sum(Cast("progress", FloatField()) * Cast("weight", FloatField())), weight=Sum("weight"))
-    )
-
-
-def _progress_subquery():
-    return Subquery(
-        _milestone_sums().annotate(pct=_progress_percent(F("points"), F("weight"))).values("pct"),
-        output_field=IntegerField(),
-    )
-
-
-def with_progress_percent(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """Annotate `progress_pct`: what `Commitment.progress` computes, as an SQL expression to filter and sort by.
-
-    The milestones are summed in correlated subqueries rather than a join, so that the rows can be grouped and
-    filtered by many-to-many links without multiplying the sums. The sums are also annotated under the names
-    `with_progress()` uses, so `commitment.progress` and `.irm_level` read them without another query.
-    """
-    sums = _milestone_sums()
-    return commitments.annotate(
-        progress_pct=_progress_subquery(),
-        _progress_points=Subquery(sums.values("points"), output_field=FloatField()),
-        _progress_weight=Subquery(sums.values("weight"), output_field=IntegerField()),
-    )
-
-
-# IrmLevel.for_progress() as conditions on `progress_pct` (see with_progress_percent).
-LEVEL_CONDITIONS = {
-    IrmLevel.NO_EVIDENCE: Q(progress_pct__isnull=True),
-    IrmLevel.NOT_STARTED: Q(progress_pct__lte=0),
-    IrmLevel.LIMITED: Q(progress_pct__gt=0, progress_pct__lt=50),
-    IrmLevel.SUBSTANTIAL: Q(progress_pct__gte=50, progress_pct__lt=100),
-    IrmLevel.COMPLETE: Q(progress_pct__gte=100),
-}
-
-
 @dataclass(frozen=True)
 class PlanOverview:
     total: int
@@ -173,7 +88,7 @@ def plan_overview(*, plan: ActionPlan) -> PlanOverview:
     groups = (
         Commitment.objects.published()
         .in_plan(plan)
-        .annotate(progress_pct=_progress_subquery())
+        .with_progress()
         .order_by()
         .values("axis", "progress_pct")
         .annotate(count=Count("pk"))
@@ -209,9 +124,11 @@ def _mean(sums: list[int]) -> int | None:
 def commitments_first(*, plan: ActionPlan, limit: int) -> list[Commitment]:
     """The plan's first published commitments, in plan order, with their progress (summed for these rows only)."""
     return list(
-        with_progress_percent(
-            Commitment.objects.published().in_plan(plan).select_related("lead_institution", "lead_department")
-        ).order_by("order", "code")[:limit]
+        Commitment.objects.published()
+        .in_plan(plan)
+        .with_progress()
+        .select_related("lead_institution", "lead_department")
+        .order_by("order", "code")[:limit]
     )
 
 
@@ -280,13 +197,18 @@ def list_options(*, plan: ActionPlan) -> ListOptions:
 
 def commitments_listed(*, plan: ActionPlan, filters: ListFilters) -> QuerySet[Commitment]:
     """The plan's published commitments that pass `filters`, sorted, with their progress; one query per page."""
-    commitments = with_progress_percent(
-        Commitment.objects.published().in_plan(plan).select_related("lead_institution", "lead_department")
+    commitments = (
+        Commitment.objects.published()
+        .in_plan(plan)
+        .with_progress()
+        .select_related("lead_institution", "lead_department")
     )
     if filters.axis:
         commitments = commitments.filter(axis=filters.axis)
     if filters.level:
-        commitments = commitments.filter(LEVEL_CONDITIONS[IrmLevel(filters.level)])
+        commitments = commitments.alias(irm_level_code=irm_level_expression("progress_pct")).filter(
+            irm_level_code=filters.level
+        )
     if filters.lead:
         commitments = commitments.filter(Q(lead_institution__slug=filters.lead) | Q(lead_department__slug=filters.lead))
     if filters.canton:
@@ -333,9 +255,13 @@ def institution_commitments(*, institution: Institution, plan: ActionPlan | None
     """
     found: dict = {"led": [], "led_count": 0, "supported": [], "supported_count": 0}
     if plan is not None:
-        shown = with_progress_percent(
-            Commitment.objects.published().in_plan(plan).select_related("lead_institution", "lead_department")
-        ).order_by("order", "code")
+        shown = (
+            Commitment.objects.published()
+            .in_plan(plan)
+            .with_progress()
+            .select_related("lead_institution", "lead_department")
+            .order_by("order", "code")
+        )
         supporters = Commitment.supporting_institutions.through.objects.filter(institution=institution)
         for key, commitments in (
             ("led", shown.led_by(institution)),

@@ -6,49 +6,45 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import models, transaction
-from django.db.models.signals import pre_delete
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from conecta.queue import enqueue_on_commit
+from conecta.claims import claim, release
+from conecta.mail import send_templated
 
-from .models import Commitment, Evidence, Milestone, ProgressUpdate
+from .models import Commitment, Milestone, ProgressUpdate
 from .roles import planner_emails
 
 logger = logging.getLogger(__name__)
 
 
-class PublishedRecordProtected(models.ProtectedError):
-    """Raised when something tries to delete a published commitment, milestone or update."""
+def commitment_save(*, commitment: Commitment, new: bool = False) -> Commitment:
+    """Save a commitment its admin form or a spreadsheet row has checked (`Commitment.clean`, and what the user
+    may edit: commitments.roles.visible_commitments through the admin, which the import asks too). A `new` one is
+    inserted, never written over a row that exists. The change history and the public pages' cache follow from
+    the signals (commitments.signals)."""
+    commitment.save(force_insert=new)
+    return commitment
 
 
-def guard_published_deletion(sender, instance, **kwargs):
-    """The last line of defence: the admin never offers the deletion, and nothing else may do it either."""
-    if getattr(instance, "is_published", False):
-        raise PublishedRecordProtected(
-            _("“%(record)s” is published and cannot be deleted; unpublish it first.") % {"record": instance},
-            {instance},
-        )
+def milestone_save(*, milestone: Milestone, new: bool = False) -> Milestone:
+    """Save a milestone its admin form or a spreadsheet row has checked: `Milestone.clean`, its order
+    (`Milestone.order_taken_error`) and what the user may edit (commitments.roles.visible_commitments, through the
+    admin, which the import asks too). A `new` one is inserted, never written over a row that exists. The change
+    history and the public pages' cache follow from the signals (commitments.signals)."""
+    milestone.save(force_insert=new)
+    return milestone
 
 
-for _model in (Commitment, Milestone, ProgressUpdate):
-    pre_delete.connect(guard_published_deletion, sender=_model, dispatch_uid=f"guard-published-{_model.__name__}")
-
-
-def guard_public_evidence_deletion(sender, instance, **kwargs):
-    """Evidence is published by default and public only with its milestone or update: what the public sees stays
-    (a planner unpublishes it instead); evidence of a draft may go."""
-    if instance.is_public:
-        raise PublishedRecordProtected(
-            _("“%(record)s” is published and cannot be deleted; unpublish it first.") % {"record": instance},
-            {instance},
-        )
-
-
-pre_delete.connect(guard_public_evidence_deletion, sender=Evidence, dispatch_uid="guard-published-Evidence")
+def update_save(*, update: ProgressUpdate, by) -> ProgressUpdate:
+    """Save a progress update from the admin form; a new one is `by`'s, and one that awaits review is announced
+    to the Planning Directorate after the commit (update_queue_staff_notification)."""
+    created = update.pk is None
+    if created:
+        update.author = by
+    update.save()
+    if created:
+        update_queue_staff_notification(update=update)
+    return update
 
 
 def update_queue_staff_notification(*, update: ProgressUpdate) -> None:
@@ -57,7 +53,7 @@ def update_queue_staff_notification(*, update: ProgressUpdate) -> None:
 
     if update.is_published or update.staff_notified_at:
         return
-    enqueue_on_commit(notify_update_submitted_task, update.pk)
+    notify_update_submitted_task.enqueue_on_commit(update.pk)
 
 
 def updates_notify_pending(*, older_than_minutes: int = 5) -> int:
@@ -73,37 +69,24 @@ def updates_notify_pending(*, older_than_minutes: int = 5) -> int:
 def update_notify_staff(*, update_id: int) -> bool:
     """E-mail planners about an update awaiting review, once: the claim on `staff_notified_at` makes a second
     run (a re-delivered task) send nothing. Returns whether this call sent the message."""
-    claimed = ProgressUpdate.objects.filter(pk=update_id, staff_notified_at=None, is_published=False).update(
-        staff_notified_at=timezone.now()
-    )
-    if claimed != 1:
+    claimed_at = claim(ProgressUpdate, pk=update_id, field="staff_notified_at", is_published=False)
+    if claimed_at is None:
         return False
     update = ProgressUpdate.objects.select_related("commitment", "milestone", "author").get(pk=update_id)
     recipients = planner_emails()
     if not recipients:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Progress update awaiting review: %(code)s") % {"code": update.commitment.code}
-        body = render_to_string(
-            "commitments/email/update_submitted.txt", {"update": update, "site_url": settings.SITE_URL}
+    try:
+        send_templated(
+            to=recipients,
+            template="commitments/email/update_submitted",
+            context={"update": update, "site_url": settings.SITE_URL},
         )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        # The task's retry (or the sweep) must find the notice still to send.
+        release(ProgressUpdate, pk=update_id, field="staff_notified_at", claimed_at=claimed_at)
+        raise
     return True
-
-
-@transaction.atomic
-def milestone_set_progress(*, milestone: Milestone, progress: int, level: str, completed_on=None) -> Milestone:
-    """Set a milestone's progress and IRM level together, validated as one."""
-    milestone.progress, milestone.level, milestone.completed_on = progress, level, completed_on
-    milestone.full_clean()
-    milestone.save(update_fields=["progress", "level", "completed_on", "updated_at"])
-    return milestone
-
-
-def commitment_publish(*, commitment: Commitment, published: bool = True) -> Commitment:
-    commitment.is_published = published
-    commitment.save(update_fields=["is_published", "updated_at"])
-    return commitment
 
 
 def import_uploads_sweep(*, max_age: timedelta | None = None) -> int:

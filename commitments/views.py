@@ -221,15 +221,13 @@ def evidence_file_staff(request, pk: int):
 
 
 def _get_evidence_for_user(user, pk: int) -> Evidence | None:
-    """The evidence, if the user may see it in the admin: implementers only what their institution leads
-    (the admin's own scoping, commitments.admin.ScopedMixin)."""
+    """The evidence, if the user may see it in the admin: implementers only what their institution leads,
+    through the evidence's milestone or update (commitments.roles.scope_filter, as the admin scopes it)."""
     if not user.has_perm("commitments.view_evidence"):
         return None
-    scope = roles.scoped_institution(user)
-    if scope is False:
-        return None
     found = Evidence.objects.filter(pk=pk)
-    return (found if scope is None else found.led_by(scope)).first()
+    condition = roles.scope_filter(user, "milestone__commitment__", "update__commitment__")
+    return (found if condition is None else found.filter(condition)).first()
 
 
 def _file_response(request, evidence: Evidence, *, public: bool):

@@ -1,4 +1,5 @@
-"""The Celery app. With no CELERY_BROKER_URL, settings make every task run in-process (eagerly).
+"""The Celery app. With no CELERY_BROKER_URL, settings make every task run in-process (eagerly). Every task is a
+conecta.queue.QueuedTask (`task.enqueue(...)`, `task.enqueue_on_commit(...)`): the one way the portal queues one.
 
 With Redis as the broker, a task a worker took but never acknowledged (the worker was killed) is delivered again
 once the visibility timeout has passed. Tasks must therefore end well before it, or a task still running would be
@@ -15,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conecta.settings")
 
 logger = logging.getLogger(__name__)
 
-app = Celery("conecta")
+app = Celery("conecta", task_cls="conecta.queue:QueuedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -23,14 +23,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.text import get_valid_filename
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from .extensions import PublishedFile, published_files
 from .files import PrivateStorage, fingerprint
+from .mail import send_templated
 
 READ_ONLY = 0o444
 
@@ -204,17 +202,14 @@ def published_files_notify(*, problems: list[FileProblem], checked: int, recipie
     nothing to say or nobody to say it to."""
     if not problems or not recipients:
         return False
-    from django.conf import settings
-
-    with translation.override(language):
-        subject = ngettext(
-            "Conecta Pastaza: %(count)s published file is missing or differs from what the portal shows",
-            "Conecta Pastaza: %(count)s published files are missing or differ from what the portal shows",
-            len(problems),
-        ) % {"count": len(problems)}
-        body = render_to_string(
-            "conecta/email/files_differ.txt",
-            {"lines": [problem.describe() for problem in problems], "checked": checked, "count": len(problems)},
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    send_templated(
+        to=recipients,
+        template="conecta/email/files_differ",
+        context=lambda: {
+            "lines": [problem.describe() for problem in problems],
+            "checked": checked,
+            "count": len(problems),
+        },
+        language=language,
+    )
     return True

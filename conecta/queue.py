@@ -1,10 +1,10 @@
 """Queueing a Celery task without letting a dead broker hold up the person who saved.
 
-`enqueue_on_commit(task, *args)` sends the task once the transaction commits; `enqueue(task, *args)` sends it
+Every task of the portal is a `QueuedTask` (conecta.celery makes it the app's task class, so every `@shared_task`
+is one): `task.enqueue_on_commit(*args)` sends it once the transaction commits; `task.enqueue(*args)` sends it
 now. When the broker does not answer, the save goes on: the row stays marked as not done, and the periodic sweep
-of its app (Celery beat) sends it later. Every task claims its row before it acts
-(`filter(pk=pk, sent_at=None).update(...) == 1`), so a task that reached the broker although we saw an error
-(its reply was lost) and the sweep's copy do the work once between them.
+of its app (Celery beat) sends it later. Every task claims its row before it acts (conecta.claims), so a task that
+reached the broker although we saw an error (its reply was lost) and the sweep's copy do the work once between them.
 
 A publish waits at most PUBLISH_CONNECT_TIMEOUT to connect and PUBLISH_SOCKET_TIMEOUT for a reply, and is never
 retried here (Celery would retry three times, and a Redis result backend would try to reconnect twenty times, one
@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from celery import Task
 from django.db import transaction
 
 from .breaker import CircuitBreaker
@@ -40,34 +41,36 @@ PUBLISH_TRANSPORT_OPTIONS = {
 broker_breaker = CircuitBreaker("The Celery broker", seconds=BREAKER_SECONDS)
 
 
-def enqueue(task, *args) -> bool:
-    """Send `task(*args)` now. Returns whether it was handed to the broker (or run, without one); False means
-    the periodic sweep will send it."""
-    from .celery import app
+class QueuedTask(Task):
+    """The portal's task base. The methods are not called `queue`: Celery reads a task's `queue` attribute as the
+    name of the queue to route it to."""
 
-    if app.conf.task_always_eager:
-        try:
-            task.delay(*args)
-        except Exception:  # noqa: BLE001 - in-process, a failing task must not undo the save that queued it
-            logger.warning("Task %s%r failed in-process; the sweep will retry", task.name, args, exc_info=True)
+    def enqueue(self, *args) -> bool:
+        """Send `self(*args)` now. Returns whether it was handed to the broker (or run, without one); False means
+        the periodic sweep will send it."""
+        if self.app.conf.task_always_eager:
+            try:
+                self.delay(*args)
+            except Exception:  # noqa: BLE001 - in-process, a failing task must not undo the save that queued it
+                logger.warning("Task %s%r failed in-process; the sweep will retry", self.name, args, exc_info=True)
+                return False
+            return True
+        if not broker_breaker.allows():
+            logger.debug("Broker down: %s%r left for the sweep", self.name, args)
             return False
+        try:
+            with self.app.connection_for_write(
+                connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=PUBLISH_TRANSPORT_OPTIONS
+            ) as connection:
+                self.apply_async(args, connection=connection, retry=False, ignore_result=True)
+        except Exception as error:  # noqa: BLE001 - kombu and redis raise many kinds of connection errors
+            broker_breaker.failed(error)
+            logger.debug("Could not queue %s%r; the sweep will send it", self.name, args, exc_info=True)
+            return False
+        broker_breaker.succeeded()
         return True
-    if not broker_breaker.allows():
-        logger.debug("Broker down: %s%r left for the sweep", task.name, args)
-        return False
-    try:
-        with app.connection_for_write(
-            connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=PUBLISH_TRANSPORT_OPTIONS
-        ) as connection:
-            task.apply_async(args, connection=connection, retry=False, ignore_result=True)
-    except Exception as error:  # noqa: BLE001 - kombu and redis raise many kinds of connection errors
-        broker_breaker.failed(error)
-        logger.debug("Could not queue %s%r; the sweep will send it", task.name, args, exc_info=True)
-        return False
-    broker_breaker.succeeded()
-    return True
 
-
-def enqueue_on_commit(task, *args, using: str | None = None) -> None:
-    """Send `task(*args)` once the current transaction commits (at once outside one); never if it rolls back."""
-    transaction.on_commit(partial(enqueue, task, *args), using=using, robust=True)
+    def enqueue_on_commit(self, *args, using: str | None = None) -> None:
+        """Send `self(*args)` once the current transaction commits (at once outside one); never if it rolls
+        back."""
+        transaction.on_commit(partial(self.enqueue, *args), using=using, robust=True)

@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "conecta.apps.SecondFactorConfig",  # django-otp's TOTP devices, named in Spanish and Kichwa
     "conecta.apps.ConectaConfig",
     "commitments.apps.CommitmentsConfig",
+    "meetings.apps.MeetingsConfig",
     "feedback.apps.FeedbackConfig",
+    "surveys.apps.SurveysConfig",
     "reports.apps.ReportsConfig",
 ]
 
@@ -269,7 +271,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # through the reports views (never a draft, never an unpublished upload).
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 REPORTS_UPLOAD_MAX_BYTES = env_int("REPORTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-# Signed minutes of meetings (feedback/): outside MEDIA_ROOT too, served only for published meetings.
+# Signed minutes of meetings (meetings/): outside MEDIA_ROOT too, served only for published meetings.
 MINUTES_ROOT = Path(env_str("MINUTES_ROOT", str(VAR_DIR / "minutes")))
 # The sweep queues again a report still "queued" after this many minutes, or "rendering" after the second figure.
 REPORTS_STUCK_MINUTES = env_int("REPORTS_STUCK_MINUTES", 15)

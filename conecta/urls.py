@@ -5,7 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
-from feedback.sitemaps import MeetingSitemap, SurveySitemap
+from meetings.sitemaps import MeetingSitemap
+from surveys.sitemaps import SurveySitemap
 
 from . import twofactor, views
 from .cache import public_page
@@ -36,7 +37,9 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
+    path("", include("meetings.urls")),
     path("", include("feedback.urls")),
+    path("participa/encuestas/", include("surveys.urls")),
     path("", include("reports.urls")),
     path("accesibilidad/", views.static_page, {"template": "conecta/accessibility.html"}, name="accessibility"),
     path("privacidad/", views.static_page, {"template": "conecta/privacy.html"}, name="privacy"),

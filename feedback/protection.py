@@ -1,5 +1,5 @@
 """What every public form of the portal shares: clean plain text, a honeypot, an idempotency token, per-address
-rate limits, and the page a visitor sees when limited.
+rate limits, the page a visitor sees when limited, and the order of those checks (`submit_once`).
 
 CSRF is Django's own (every form renders `{% csrf_token %}` and the middleware checks it; feedback.views
 .csrf_failure explains a refusal in the visitor's language). The pages that hold a form are never cached whole
@@ -19,6 +19,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -278,3 +280,44 @@ class ProtectedForm(forms.Form):
                 target = f"{field.auto_id}_0" if field.widget_type == "radioselect" else field.auto_id
             errors += [{"target": target, "message": message} for message in messages]
         return errors
+
+
+# A public form that stores something once.
+
+
+def submit_once(
+    request,
+    *,
+    scope: str,
+    form: Callable[[QueryDict | None], ProtectedForm],
+    save: Callable[[ProtectedForm], HttpResponse],
+    show: Callable[..., HttpResponse],
+    replay: Callable[[str], HttpResponse | None],
+    done: date | None = None,
+) -> HttpResponse:
+    """The response of a public form that stores something once per form token (a suggestion, a comment, an
+    evaluation, a reply, a survey's answers), to a GET or a POST. Every one of them checks in this order:
+
+    1. A token already used (a double click, a reload, a replay): `replay(token)` gives the response the first
+       send got, nothing is stored twice; None for a new token.
+    2. Done before in this browser (`done`: the day its signed cookie holds, see done_on): that page,
+       `show(None, done=done, status=...)`, with 409 for a POST.
+    3. A GET: the empty form, `show(form(None))`.
+    4. Too many attempts from this address (`scope` names the rate limit): the 429 page.
+    5. The form sent: `save(form)` when it is valid (its response, a redirect), else `show(form)` with its errors.
+    """
+    posting = request.method == "POST"
+    token = posted_token(request.POST) if posting else ""
+    if token:
+        response = replay(token)
+        if response is not None:
+            return response
+    if done is not None:
+        return show(None, done=done, status=409 if posting else 200)
+    if not posting:
+        return show(form(None))
+    wait = rate_limit_hit(request, scope)
+    if wait:
+        return too_many_attempts(request, wait)
+    sent = form(request.POST)
+    return save(sent) if sent.is_valid() else show(sent)

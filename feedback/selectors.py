@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, Value, When
 from django.utils.timezone import override as tz_override
 
 from commitments.models import ActionPlan, Canton, Commitment, Parish
@@ -17,70 +17,11 @@ from commitments.models import ActionPlan, Canton, Commitment, Parish
 from .models import (
     Comment,
     Evaluation,
-    Meeting,
-    MeetingAttendance,
     Moderation,
     PreviousAnswer,
     Suggestion,
     SuggestionReply,
-    SurveyResponse,
 )
-
-Category = MeetingAttendance.Category
-Dimension = MeetingAttendance.Dimension
-
-
-@dataclass
-class Attendance:
-    """People counted by gender and by sector; `by_gender`/`by_sector` are (label, count) rows for charts."""
-
-    gender: Counter = field(default_factory=Counter)
-    sector: Counter = field(default_factory=Counter)
-
-    @property
-    def total(self) -> int:
-        return sum(self.gender.values()) or sum(self.sector.values())
-
-    @property
-    def men(self) -> int:
-        return self.gender[Category.MEN]
-
-    @property
-    def women(self) -> int:
-        return self.gender[Category.WOMEN]
-
-    @property
-    def by_gender(self) -> list[tuple[str, int]]:
-        return [(Category(c).label, self.gender[c]) for c in MeetingAttendance.GENDERS if c in self.gender]
-
-    @property
-    def by_sector(self) -> list[tuple[str, int]]:
-        return [(Category(c).label, self.sector[c]) for c in MeetingAttendance.SECTORS if c in self.sector]
-
-    def add(self, other: Attendance) -> None:
-        self.gender.update(other.gender)
-        self.sector.update(other.sector)
-
-
-def meetings_public(*, plan: ActionPlan | None, kind: str) -> list[Meeting]:
-    """The plan's published meetings of one kind, each with `attendance_figures` (an Attendance); two queries."""
-    if plan is None:
-        return []
-    meetings = list(Meeting.objects.published().for_plan(plan).of_kind(kind).prefetch_related("attendance"))
-    for meeting in meetings:
-        figures = Attendance()
-        for row in meeting.attendance.all():
-            (figures.gender if row.dimension == Dimension.GENDER else figures.sector)[row.category] += row.count
-        meeting.attendance_figures = figures
-    return meetings
-
-
-def attendance_overall(meetings: list[Meeting]) -> Attendance:
-    overall = Attendance()
-    for meeting in meetings:
-        overall.add(meeting.attendance_figures)
-    return overall
-
 
 # Citizen participation.
 
@@ -273,7 +214,7 @@ def suggestion_timeline(suggestion: Suggestion, language: str) -> list[TimelineE
     answers = [(a.answered_at, a.text_in(language)) for a in getattr(suggestion, "timeline_answers", [])]
     current = (suggestion.answer or "").strip()
     given = suggestion.answered_at or (
-        suggestion.status_changed_at if suggestion.status in _ANSWERED_STATUSES and current else None
+        suggestion.status_changed_at if suggestion.status in Suggestion.ANSWERED_STATUSES and current else None
     )
     if current and given is not None:
         answers.append((given, suggestion.answer))
@@ -284,9 +225,6 @@ def suggestion_timeline(suggestion: Suggestion, language: str) -> list[TimelineE
     order = {"answer": 0, "reply": 1, "closed": 2}
     later.sort(key=lambda entry: (entry.at, order[entry.kind]))
     return [TimelineEntry("received", suggestion.received_on), *later]
-
-
-_ANSWERED_STATUSES = (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED)
 
 
 def suggestions_with_reply_state(queryset):
@@ -335,43 +273,31 @@ class ParticipationFigures:
     suggestions_answered: int
     comments_received: int
     comments_approved: int
-    meetings: Counter
-    attendance: int
-    survey_responses: int
 
     @property
     def suggestions_received(self) -> int:
         return sum(self.suggestions["kind"].values())
 
-    @property
-    def meetings_held(self) -> int:
-        return sum(self.meetings.values())
 
-
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after `end` 00:00) in Pastaza's time zone: the period's days as they were lived there."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     return datetime.combine(start, time.min, zone), datetime.combine(end + timedelta(days=1), time.min, zone)
 
 
-def participation_figures(
-    *, start: date, end: date, codes: Iterable[str], plan: ActionPlan | None = None
-) -> ParticipationFigures:
-    """Citizen participation between `start` and `end` (days in Pastaza, both included). Six queries, whatever
-    the data.
+def participation_figures(*, start: date, end: date, codes: Iterable[str]) -> ParticipationFigures:
+    """What citizens sent between `start` and `end` (days in Pastaza, both included). Four queries, whatever
+    the data. (Meetings and survey responses are counted by their apps: meetings.selectors.meeting_figures,
+    surveys.selectors.survey_response_count.)
 
     - Evaluations of the commitments `codes` (each, and all together); comments on them, received (what
       moderators did not reject or hide) and approved.
     - Suggestions, complaints and questions received (by the day they were received, so that feedback gathered
       at an assembly counts on the assembly's day) by kind, channel, status and language; and how many were
       answered in the period (a first answer or a new one).
-    - Published meetings held (their first day) of `plan` or of no plan in particular, by kind, with the people
-      who attended (counted by gender, or by sector where gender was not recorded).
-    - Responses to surveys of `plan` (or of its commitments, or of no plan), except the example surveys of the
-      demo data.
     """
     codes = [str(code) for code in codes]
-    since, until = _day_bounds(start, end)
+    since, until = day_bounds(start, end)
     with tz_override(settings.TIME_ZONE):
         evaluations = evaluation_summary(codes, start, end)
     suggestions = suggestion_figures(start, end)
@@ -384,36 +310,10 @@ def participation_figures(
         .filter(commitment__code__in=codes, created_at__gte=since, created_at__lt=until)
         .aggregate(received=Count("pk"), approved=Count("pk", filter=Q(moderation=Moderation.APPROVED)))
     )
-    meetings = Meeting.objects.published().filter(date__gte=start, date__lte=end)
-    surveys = SurveyResponse.objects.counted().filter(
-        created_at__gte=since, created_at__lt=until, survey__is_illustrative=False
-    )
-    if plan is not None:
-        meetings = meetings.filter(Q(plan=plan) | Q(plan__isnull=True))
-        surveys = surveys.filter(
-            Q(survey__plan=plan)
-            | Q(survey__commitment__plan=plan)
-            | Q(survey__plan__isnull=True, survey__commitment__isnull=True)
-        )
-    by_kind: Counter = Counter()
-    attendance = 0
-    for kind, by_gender, by_sector in (
-        meetings.order_by()
-        .annotate(
-            by_gender=Sum("attendance__count", filter=Q(attendance__dimension=Dimension.GENDER)),
-            by_sector=Sum("attendance__count", filter=Q(attendance__dimension=Dimension.SECTOR)),
-        )
-        .values_list("kind", "by_gender", "by_sector")
-    ):
-        by_kind[kind] += 1
-        attendance += (by_gender if by_gender is not None else by_sector) or 0
     return ParticipationFigures(
         evaluations=evaluations,
         suggestions=suggestions,
         suggestions_answered=answered,
         comments_received=comments["received"],
         comments_approved=comments["approved"],
-        meetings=by_kind,
-        attendance=attendance,
-        survey_responses=surveys.count(),
     )

@@ -12,41 +12,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from commitments.models import Canton, Commitment, Parish
 from commitments.roles import planner_emails
 from conecta.cache import bump_generation
-from conecta.queue import enqueue_on_commit
+from conecta.claims import claim, release
+from conecta.mail import send_templated
 
+from .contributions import Sender, contribution_kinds, language_of, save_fresh, save_once
 from .models import (
     TRACKING_ALPHABET,
     TRACKING_PREFIX,
     Comment,
     DailyDigest,
     Evaluation,
-    Language,
     Moderation,
     PreviousAnswer,
     Suggestion,
     SuggestionReply,
-    SurveyResponse,
 )
 from .protection import email_hash, phone_hash
 
 logger = logging.getLogger(__name__)
-
-# Attempts at a fresh tracking code when the random one is taken (1 in 887 million per existing code).
-CODE_ATTEMPTS = 5
-
 
 # Tracking codes.
 
@@ -72,44 +65,6 @@ def tracking_code_normalise(raw: str | None) -> str | None:
 
 
 # What citizens send.
-
-
-def _save_once(model: type[models.Model], token: str | None, build: Callable[[], models.Model]):
-    """Save the row `build()` makes, once per form token: (row, True), or (the row that token already made,
-    False) for a double click, a reload or a replay. A clash of tracking codes builds the row again."""
-    if token:
-        existing = model.objects.filter(submission_token=token).first()
-        if existing is not None:
-            return existing, False
-    for attempt in range(CODE_ATTEMPTS):
-        row = build()
-        try:
-            with transaction.atomic():
-                row.save()
-            return row, True
-        except IntegrityError:
-            # Two sends of one form at the same instant: the other one stored it.
-            existing = model.objects.filter(submission_token=token).first() if token else None
-            if existing is not None:
-                return existing, False
-            if attempt == CODE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _language_of(code: str | None) -> str:
-    return code if code in Language.values else Language.SPANISH
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sent a form, as far as the portal keeps it."""
-
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    ip_hash: str = ""
-    language: str = Language.SPANISH
 
 
 @transaction.atomic
@@ -143,7 +98,7 @@ def suggestion_submit(
             phone=sender.phone,
             phone_hash=phone_hash(sender.phone),
             ip_hash=sender.ip_hash,
-            language=_language_of(sender.language),
+            language=language_of(sender.language),
             consent_at=now,
             channel=Suggestion.Channel.WEB,
             received_on=timezone.localdate(now),
@@ -151,11 +106,11 @@ def suggestion_submit(
             submission_token=token,
         )
 
-    suggestion, created = _save_once(Suggestion, token, build)
+    suggestion, created = save_once(Suggestion, token, build)
     if created and suggestion.email:
         from .tasks import send_suggestion_confirmation_task
 
-        enqueue_on_commit(send_suggestion_confirmation_task, suggestion.pk)
+        send_suggestion_confirmation_task.enqueue_on_commit(suggestion.pk)
     return suggestion, created
 
 
@@ -172,17 +127,7 @@ def suggestion_save_offline(*, suggestion: Suggestion, by) -> Suggestion:
     suggestion.status_changed_at = now
     if suggestion.parish_id and not suggestion.canton_id:
         suggestion.canton_id = suggestion.parish.canton_id
-    for attempt in range(CODE_ATTEMPTS):
-        suggestion.tracking_code = tracking_code_new()
-        try:
-            with transaction.atomic():
-                suggestion.save()
-            break
-        except IntegrityError:
-            suggestion.pk = None
-            if attempt == CODE_ATTEMPTS - 1:
-                raise
-    return suggestion
+    return save_fresh(suggestion, lambda row: setattr(row, "tracking_code", tracking_code_new()))
 
 
 @transaction.atomic
@@ -198,12 +143,12 @@ def comment_submit(*, commitment: Commitment, text: str, sender: Sender, token: 
             email=sender.email,
             email_hash=email_hash(sender.email),
             ip_hash=sender.ip_hash,
-            language=_language_of(sender.language),
+            language=language_of(sender.language),
             consent_at=now,
             submission_token=token,
         )
 
-    return _save_once(Comment, token, build)
+    return save_once(Comment, token, build)
 
 
 @transaction.atomic
@@ -220,13 +165,13 @@ def evaluation_submit(
             score=score,
             comment=comment,
             ip_hash=sender.ip_hash,
-            language=_language_of(sender.language),
+            language=language_of(sender.language),
             moderation=Moderation.PENDING if comment else Moderation.APPROVED,
             moderated_at=None if comment else now,
             submission_token=token,
         )
 
-    return _save_once(Evaluation, token, build)
+    return save_once(Evaluation, token, build)
 
 
 class ReplyRefused(ValueError):
@@ -254,7 +199,7 @@ def suggestion_reply_submit(
     1. Refuse it when the suggestion takes no replies (ReplyRefused).
     2. Store it (a double click or a reload stores nothing more).
     3. Put an answered or closed suggestion back under review, so that planners answer again; the next answer
-       is e-mailed once (suggestion_staff_saved). A suggestion staff made public keeps its status: the "You
+       is e-mailed once (suggestion_staff_save). A suggestion staff made public keeps its status: the "You
        said, we did" page is the government's record, and a private reply must not take it down; the planners
        find the reply under "with a new reply" all the same.
     """
@@ -266,16 +211,16 @@ def suggestion_reply_submit(
             suggestion=suggestion,
             text=text,
             ip_hash=sender.ip_hash,
-            language=_language_of(sender.language),
+            language=language_of(sender.language),
             submission_token=token,
         )
 
-    reply, created = _save_once(SuggestionReply, token, build)
+    reply, created = save_once(SuggestionReply, token, build)
     if created:
         now = reply.created_at
-        Suggestion.objects.filter(
-            pk=suggestion.pk, is_public=False, status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED]
-        ).update(status=Suggestion.Status.UNDER_REVIEW, status_changed_at=now, closed_at=None, updated_at=now)
+        Suggestion.objects.filter(pk=suggestion.pk, is_public=False, status__in=Suggestion.ANSWERED_STATUSES).update(
+            status=Suggestion.Status.UNDER_REVIEW, status_changed_at=now, closed_at=None, updated_at=now
+        )
     return reply, created
 
 
@@ -320,16 +265,19 @@ def contributions_moderate(*, queryset: models.QuerySet, decision: str, by, reas
                 rows.update(is_public=False)
         if queryset.model is Comment and decision == Moderation.APPROVED:
             # A comment approved with an official response already written: its author hears of the response now.
+            from .tasks import notify_comment_response_task
+
             for pk in _comments_to_notify(rows):
-                enqueue_on_commit(_comment_response_task(), pk)
+                notify_comment_response_task.enqueue_on_commit(pk)
         # Approved comments appear, hidden ones disappear: every cached public page goes.
         transaction.on_commit(bump_generation)
     return changed
 
 
-def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | None, by) -> Suggestion:
-    """After staff save a suggestion in the admin: date its status changes, record who answered, keep the answer
-    it replaces, and queue the one e-mail that tells the person about a new answer.
+@transaction.atomic
+def suggestion_staff_save(*, suggestion: Suggestion, by) -> Suggestion:
+    """Save what staff changed on a suggestion (the admin's form), in one write: date its status changes, record
+    who answered, keep the answer it replaces, and queue the one e-mail that tells the person about a new answer.
 
     1. An answer that had been given (it has `answered_at`) and is now changed goes to the history
        (PreviousAnswer) with its dates: the tracking page shows the whole exchange.
@@ -337,15 +285,16 @@ def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | Non
        e-mailed); a correction nobody asked for is not e-mailed again. `answer_notified_at` is the claim: it is
        cleared here only for an answer not yet e-mailed, and the task sets it once. A new answer to a reply
        written in Spanish only drops the old Kichwa text, which answered something else.
-    3. A given answer dates itself (`answered_at`) when the suggestion is answered or closed with it.
+    3. A given answer dates itself (`answered_at`) when the suggestion is answered or closed with it
+       (Suggestion.may_be_public).
     """
+    previous = Suggestion.objects.get(pk=suggestion.pk)
     now = timezone.now()
     user = by if getattr(by, "pk", None) else None
-    fields = _rehash_contact(suggestion)
-    if previous is None or previous.status != suggestion.status:
+    _rehash_contact(suggestion)
+    if previous.status != suggestion.status:
         suggestion.status_changed_at = now
-        fields.append("status_changed_at")
-    if previous is not None and previous.answered_at is not None and _answer_of(previous) != _answer_of(suggestion):
+    if previous.answered_at is not None and _answer_of(previous) != _answer_of(suggestion):
         PreviousAnswer.objects.create(
             suggestion=suggestion,
             answer_es=previous.answer_es or "",
@@ -357,36 +306,27 @@ def suggestion_staff_saved(*, suggestion: Suggestion, previous: Suggestion | Non
         )
         asked_again = suggestion.replies.counted().filter(created_at__gt=previous.answered_at).exists()
         suggestion.answered_at = suggestion.answered_by = None
-        fields += ["answered_at", "answered_by"]
         if asked_again or previous.answer_notified_at is None:
             suggestion.answer_notified_at = None
-            fields.append("answer_notified_at")
         old_es, old_qu = _answer_of(previous)
         new_es, new_qu = _answer_of(suggestion)
         if asked_again and old_qu and new_qu == old_qu and new_es != old_es:
             # A new answer written in Spanish only: the Kichwa of the old one would answer something else.
             # Kichwa readers get the Spanish until it is translated.
             suggestion.answer_qu = ""
-            fields.append("answer_qu")
-    answered = suggestion.status in (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED) and bool(
-        (suggestion.answer_es or "").strip()
-    )
+    answered = suggestion.may_be_public
     if answered and suggestion.answered_at is None:
         suggestion.answered_at, suggestion.answered_by = now, user
-        fields += ["answered_at", "answered_by"]
     if suggestion.status == Suggestion.Status.CLOSED and suggestion.closed_at is None:
         suggestion.closed_at = now
-        fields.append("closed_at")
     if suggestion.moderation == Moderation.PENDING and suggestion.status != Suggestion.Status.RECEIVED:
         # A planner working on it has accepted it as genuine.
         suggestion.moderation, suggestion.moderated_at, suggestion.moderated_by = Moderation.APPROVED, now, user
-        fields += ["moderation", "moderated_at", "moderated_by"]
-    if fields:
-        suggestion.save(update_fields=list(dict.fromkeys(fields)))
+    suggestion.save()
     if answered and suggestion.email and suggestion.answer_notified_at is None:
         from .tasks import notify_suggestion_answered_task
 
-        enqueue_on_commit(notify_suggestion_answered_task, suggestion.pk)
+        notify_suggestion_answered_task.enqueue_on_commit(suggestion.pk)
     return suggestion
 
 
@@ -394,20 +334,23 @@ def _answer_of(suggestion: Suggestion) -> tuple[str, str]:
     return ((suggestion.answer_es or "").strip(), (suggestion.answer_qu or "").strip())
 
 
-def comment_staff_saved(*, comment: Comment, previous: Comment | None, by) -> Comment:
-    """After staff save a comment: date and sign its official response when it was written or changed, and,
-    once the comment is approved, queue the one e-mail that tells its author about the response."""
-    fields = _rehash_contact(comment)
-    old = (previous.response_es or "", previous.response_qu or "") if previous else ("", "")
+@transaction.atomic
+def comment_staff_save(*, comment: Comment, by) -> Comment:
+    """Save what staff changed on a comment (the admin's form), in one write: date and sign its official response
+    when it was written or changed, and, once the comment is approved, queue the one e-mail that tells its author
+    about the response."""
+    previous = Comment.objects.get(pk=comment.pk)
+    _rehash_contact(comment)
+    old = (previous.response_es or "", previous.response_qu or "")
     new = (comment.response_es or "", comment.response_qu or "")
     if any(new) and new != old:
         comment.response_at = timezone.now()
         comment.response_by = by if getattr(by, "pk", None) else None
-        fields += ["response_at", "response_by"]
-    if fields:
-        comment.save(update_fields=fields)
+    comment.save()
     if _comments_to_notify(Comment.objects.filter(pk=comment.pk)):
-        enqueue_on_commit(_comment_response_task(), comment.pk)
+        from .tasks import notify_comment_response_task
+
+        notify_comment_response_task.enqueue_on_commit(comment.pk)
     return comment
 
 
@@ -424,38 +367,14 @@ def _comments_to_notify(rows: models.QuerySet) -> list[int]:
     return list(_comments_with_response_to_notify(rows).values_list("pk", flat=True))
 
 
-def _comment_response_task():
-    from .tasks import notify_comment_response_task
-
-    return notify_comment_response_task
-
-
-def _rehash_contact(item) -> list[str]:
-    """Keep the keyed hashes in step with a contact staff corrected (the right to rectification); the names of
-    the fields that changed."""
-    changed = []
+def _rehash_contact(item) -> None:
+    """Keep the keyed hashes in step with a contact staff corrected (the right to rectification)."""
     for name, hasher in (("email", email_hash), ("phone", phone_hash)):
         if hasattr(item, f"{name}_hash"):
-            key = hasher(getattr(item, name))
-            if key != getattr(item, f"{name}_hash"):
-                setattr(item, f"{name}_hash", key)
-                changed.append(f"{name}_hash")
-    return changed
+            setattr(item, f"{name}_hash", hasher(getattr(item, name)))
 
 
 # E-mails to citizens and planners.
-
-
-def _claim(model, pk: int, field: str) -> datetime | None:
-    """Claim a one-off piece of work on a row: the time claimed, or None when another run already did."""
-    now = timezone.now()
-    claimed = model.objects.filter(pk=pk, **{field: None}).update(**{field: now})
-    return now if claimed == 1 else None
-
-
-def _release(model, pk: int, field: str, claimed_at: datetime) -> None:
-    """Undo a claim whose work failed, so that the task's retry can do it."""
-    model.objects.filter(pk=pk, **{field: claimed_at}).update(**{field: None})
 
 
 def _site_url(name: str, **kwargs) -> str:
@@ -468,29 +387,31 @@ def _mail_once(
     field: str,
     *,
     template: str,
-    subject: Callable[[models.Model], str],
     context: Callable[[models.Model], dict],
 ) -> bool:
-    """Send the one e-mail claimed on `field` of a row (a suggestion or a comment) to the address it holds, in
-    the row's language (Spanish for any other); False when another run sent it or the address is gone."""
-    claimed_at = _claim(model, pk, field)
+    """Send the one e-mail `template` (conecta.mail) claimed on `field` of a row (a suggestion or a comment) to
+    the address it holds, in the row's language (Spanish for any other); False when another run sent it or the
+    address is gone."""
+    claimed_at = claim(model, pk=pk, field=field)
     if claimed_at is None:
         return False
     row = model.objects.get(pk=pk)
     if not row.email:  # anonymised in between
         return False
-    language = row.language if row.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     try:
-        with translation.override(language):
-            body = render_to_string(template, {**context(row), "privacy_url": _site_url("privacy")})
-            send_mail(subject(row), body, settings.DEFAULT_FROM_EMAIL, [row.email])
+        send_templated(
+            to=[row.email],
+            template=template,
+            context=lambda: {**context(row), "privacy_url": _site_url("privacy")},
+            language=row.language,
+        )
     except Exception:
-        _release(model, pk, field, claimed_at)
+        release(model, pk=pk, field=field, claimed_at=claimed_at)
         raise
     return True
 
 
-def _send_once(pk: int, field: str, *, template: str, subject: Callable[[Suggestion], str], extra=None) -> bool:
+def _send_once(pk: int, field: str, *, template: str, extra=None) -> bool:
     def context(suggestion: Suggestion) -> dict:
         return {
             "suggestion": suggestion,
@@ -498,7 +419,7 @@ def _send_once(pk: int, field: str, *, template: str, subject: Callable[[Suggest
             **(extra or {}),
         }
 
-    return _mail_once(Suggestion, pk, field, template=template, subject=subject, context=context)
+    return _mail_once(Suggestion, pk, field, template=template, context=context)
 
 
 def suggestion_send_confirmation(*, suggestion_id: int) -> bool:
@@ -506,32 +427,20 @@ def suggestion_send_confirmation(*, suggestion_id: int) -> bool:
     return _send_once(
         suggestion_id,
         "confirmation_sent_at",
-        template="feedback/email/suggestion_received.txt",
-        subject=lambda s: _("We received your message: %(code)s") % {"code": s.tracking_code},
+        template="feedback/email/suggestion_received",
     )
 
 
 def suggestion_notify_answered(*, suggestion_id: int) -> bool:
     """E-mail the person that their message was answered, once per answer (claimed on `answer_notified_at`,
-    which suggestion_staff_saved clears only for a new answer to a reply)."""
-    if (
-        not Suggestion.objects.filter(
-            pk=suggestion_id, status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED]
-        )
-        .exclude(Q(answer_es="") | Q(answer_es__isnull=True))
-        .exists()
-    ):
+    which suggestion_staff_save clears only for a new answer to a reply)."""
+    if not Suggestion.objects.filter(pk=suggestion_id).may_be_public().exists():
         return False
     again = PreviousAnswer.objects.filter(suggestion_id=suggestion_id).exists()
-    if again:
-        subject = lambda s: _("Your message %(code)s has a new answer") % {"code": s.tracking_code}  # noqa: E731
-    else:
-        subject = lambda s: _("Your message %(code)s has been answered") % {"code": s.tracking_code}  # noqa: E731
     return _send_once(
         suggestion_id,
         "answer_notified_at",
-        template="feedback/email/suggestion_answered.txt",
-        subject=subject,
+        template="feedback/email/suggestion_answered",
         extra={"again": again},
     )
 
@@ -541,11 +450,7 @@ def suggestions_notify_pending(*, older_than_minutes: int = 5) -> int:
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     with_email = Suggestion.objects.exclude(email="")
     unconfirmed = with_email.filter(confirmation_sent_at=None, channel=Suggestion.Channel.WEB, created_at__lte=cutoff)
-    unnotified = with_email.filter(
-        answer_notified_at=None,
-        answered_at__lte=cutoff,
-        status__in=[Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED],
-    )
+    unnotified = with_email.may_be_public().filter(answer_notified_at=None, answered_at__lte=cutoff)
     sent = 0
     for pk in list(unconfirmed.values_list("pk", flat=True)[:200]):
         sent += suggestion_send_confirmation(suggestion_id=pk)
@@ -572,8 +477,7 @@ def comment_notify_response(*, comment_id: int) -> bool:
         Comment,
         comment_id,
         "response_notified_at",
-        template="feedback/email/comment_response.txt",
-        subject=lambda c: _("Your comment on %(code)s has an official response") % {"code": c.commitment.code},
+        template="feedback/email/comment_response",
         context=context,
     )
 
@@ -605,73 +509,49 @@ def digest_send(*, day: date | None = None) -> bool:
     day = day or timezone.localdate()
     DailyDigest.objects.get_or_create(day=day)
     digest = DailyDigest.objects.get(day=day)
-    claimed_at = _claim(DailyDigest, digest.pk, "sent_at")
+    claimed_at = claim(DailyDigest, pk=digest.pk, field="sent_at")
     if claimed_at is None:
         return False
     previous = DailyDigest.objects.filter(day__lt=day).exclude(sent_at=None).order_by("-day").first()
     since = previous.sent_at if previous else claimed_at - timedelta(days=1)
+    kinds = contribution_kinds()
+    new_since = {"created_at__gte": since, "created_at__lt": claimed_at}
     new = {
-        "suggestions": list(
-            Suggestion.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
-            .select_related("commitment")
-            .order_by("created_at")[:100]
-        ),
-        "comments": list(
-            Comment.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
-            .select_related("commitment")
-            .order_by("created_at")[:100]
-        ),
-        "evaluations": list(
-            Evaluation.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
-            .select_related("commitment")
-            .order_by("created_at")[:100]
-        ),
-        "replies": list(
-            SuggestionReply.objects.filter(created_at__gte=since, created_at__lt=claimed_at)
-            .select_related("suggestion")
-            .order_by("created_at")[:100]
-        ),
+        kind.key: list(
+            kind.model.objects.filter(**new_since).select_related(kind.digest_lists).order_by("created_at")[:100]
+        )
+        for kind in kinds
+        if kind.digest_lists
     }
-    counts = {
-        "suggestions": Suggestion.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
-        "comments": Comment.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
-        "evaluations": Evaluation.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
-        "replies": SuggestionReply.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
-        "survey_responses": SurveyResponse.objects.filter(created_at__gte=since, created_at__lt=claimed_at).count(),
-    }
-    pending = {
-        "suggestions": Suggestion.objects.pending().count(),
-        "comments": Comment.objects.pending().count(),
-        "evaluations": Evaluation.objects.pending().count(),
-        "replies": SuggestionReply.objects.pending().count(),
-        "survey_responses": SurveyResponse.objects.pending().count(),
-    }
+    counts = {kind.key: kind.model.objects.filter(**new_since).count() for kind in kinds}
+    pending = {kind.key: kind.model.objects.pending().count() for kind in kinds}
+    blocks = [
+        {"template": kind.digest_template, "count": counts[kind.key], "pending": pending[kind.key]}
+        for kind in kinds
+        if kind.digest_template
+    ]
     total = sum(counts.values())
     DailyDigest.objects.filter(pk=digest.pk).update(items=total)
     recipients = planner_emails()
     if not total or not recipients:
         return False
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = ngettext(
-                "Citizen participation: %(count)s new item since yesterday",
-                "Citizen participation: %(count)s new items since yesterday",
-                total,
-            ) % {"count": total}
-            body = render_to_string(
-                "feedback/email/digest.txt",
-                {
-                    "day": day,
-                    "since": since,
-                    "new": new,
-                    "counts": counts,
-                    "pending": pending,
-                    "admin_url": settings.SITE_URL.rstrip("/") + reverse("admin:app_list", args=["feedback"]),
-                },
-            )
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        send_templated(
+            to=recipients,
+            template="feedback/email/digest",
+            context=lambda: {
+                "day": day,
+                "since": since,
+                "total": total,
+                "new": new,
+                "counts": counts,
+                "pending": pending,
+                "blocks": blocks,
+                "admin_url": settings.SITE_URL.rstrip("/") + reverse("admin:app_list", args=["feedback"]),
+            },
+        )
     except Exception:
-        _release(DailyDigest, digest.pk, "sent_at", claimed_at)
+        release(DailyDigest, pk=digest.pk, field="sent_at", claimed_at=claimed_at)
         raise
     return True
 
@@ -681,14 +561,24 @@ def digest_send(*, day: date | None = None) -> bool:
 
 @dataclass(frozen=True)
 class Anonymised:
+    """How many items had their personal data wiped: this app's kinds, and in `others` the kinds the apps above
+    registered (feedback.contributions), by key."""
+
     suggestions: int = 0
     comments: int = 0
     evaluations: int = 0
-    survey_responses: int = 0
+    others: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.suggestions + self.comments + self.evaluations + self.survey_responses
+        return self.suggestions + self.comments + self.evaluations + sum(self.others.values())
+
+    def summary(self) -> str:
+        """"Anonymised 2 suggestions, 1 comments, 1 evaluations and 0 survey responses." (for the command)"""
+        plurals = {kind.key: kind.plural for kind in contribution_kinds()}
+        parts = [f"{self.suggestions} suggestions", f"{self.comments} comments", f"{self.evaluations} evaluations"]
+        parts += [f"{count} {plurals.get(key, key)}" for key, count in self.others.items()]
+        return f"Anonymised {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 @dataclass(frozen=True)
@@ -806,7 +696,6 @@ def anonymise_expired(*, now: datetime | None = None) -> Anonymised:
     now = now or timezone.now()
     cutoff = now - timedelta(days=round(settings.PARTICIPATION_RETENTION_MONTHS * 365.25 / 12))
     from .protection import address_keys_expire
-    from .survey_services import survey_responses_anonymise
 
     moderated = ("moderated_at",)
     done = contacts_anonymise(
@@ -818,13 +707,17 @@ def anonymise_expired(*, now: datetime | None = None) -> Anonymised:
         same_contact=False,
     )
     # Replies go with their suggestion (contacts_anonymise); one left behind by a suggestion anonymised before
-    # it, too. Survey responses keep no contact, only the network-address hash: it goes after the same time.
+    # it, too.
     SuggestionReply.objects.filter(pk__in=_idle_since(SuggestionReply, cutoff, *moderated).values("pk")).update(
         ip_hash="", anonymised_at=now, updated_at=now
     )
-    responses = survey_responses_anonymise(
-        queryset=SurveyResponse.objects.filter(pk__in=_idle_since(SurveyResponse, cutoff, *moderated).values("pk")),
-        now=now,
-    )
+    # The kinds the apps above registered say how their own personal data go (surveys: the address hash).
+    others = {kind.key: kind.anonymise_idle(cutoff, now) for kind in contribution_kinds() if kind.anonymise_idle}
     address_keys_expire(now=now)
-    return dataclasses.replace(done, survey_responses=responses)
+    return dataclasses.replace(done, others=others)
+
+
+def idle_since(model: type[models.Model], cutoff: datetime) -> models.QuerySet:
+    """The contributions of `model` (of an app above) not yet anonymised on which nothing has happened since
+    `cutoff`: neither sent, saved nor moderated."""
+    return _idle_since(model, cutoff, "moderated_at")

@@ -17,13 +17,17 @@ def _staff_change(sender, instance=None, created=False, **kwargs) -> None:
     transaction.on_commit(bump_generation)
 
 
-def connect() -> None:
-    from .models import Comment, Evaluation, Suggestion, SurveyResponse
+def connect_contribution(model) -> None:
+    """Drop the cached pages when staff change a contribution of `model` (feedback.contributions registers it)."""
+    label = model._meta.label_lower
+    post_save.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-save-{label}")
+    post_delete.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-delete-{label}")
 
-    for model in (Suggestion, Comment, Evaluation, SurveyResponse):
-        label = model._meta.label_lower
-        post_save.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-save-{label}")
-        post_delete.connect(_staff_change, sender=model, dispatch_uid=f"feedback-cache-delete-{label}")
+
+def connect() -> None:
+    """Called from FeedbackConfig.ready(): a suggestion's links to the commitments it changed are shown too."""
+    from .models import Suggestion
+
     m2m_changed.connect(
         _staff_change, sender=Suggestion.changed_commitments.through, dispatch_uid="feedback-cache-changed-commitments"
     )

@@ -3,12 +3,7 @@ as they wrote it, in whatever language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Agreement, Choice, Comment, Meeting, Question, Suggestion, Survey
-
-
-@register(Meeting)
-class MeetingTranslation(TranslationOptions):
-    fields = ("title", "place", "summary", "agenda", "minutes")
+from .models import Comment, Suggestion
 
 
 @register(Suggestion)
@@ -19,23 +14,3 @@ class SuggestionTranslation(TranslationOptions):
 @register(Comment)
 class CommentTranslation(TranslationOptions):
     fields = ("response",)
-
-
-@register(Agreement)
-class AgreementTranslation(TranslationOptions):
-    fields = ("text", "owner", "status_note")
-
-
-@register(Survey)
-class SurveyTranslation(TranslationOptions):
-    fields = ("title", "description")
-
-
-@register(Question)
-class QuestionTranslation(TranslationOptions):
-    fields = ("text", "help_text")
-
-
-@register(Choice)
-class ChoiceTranslation(TranslationOptions):
-    fields = ("text",)

@@ -1,11 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
 app_name = "feedback"
 
 urlpatterns = [
-    path("plan/", views.plan_about, name="plan"),
     path("participa/", views.participate, name="participate"),
     path("participa/sugerencia/", views.suggestion_new, name="suggest"),
     path("participa/recibido/<str:code>/", views.suggestion_sent, name="suggestion_sent"),
@@ -18,6 +17,4 @@ urlpatterns = [
     path("participa/compromisos/<str:code>/comentarios/", views.comments, name="comments"),
     path("participa/compromisos/<str:code>/evaluar/", views.evaluation_new, name="evaluate"),
     path("participa/compromisos/<str:code>/evaluar/enviado/", views.evaluation_sent, name="evaluation_sent"),
-    path("participa/encuestas/", include("feedback.survey_urls")),
-    path("reuniones/", include("feedback.meeting_urls")),
 ]

@@ -21,11 +21,12 @@ from django.views.decorators.cache import never_cache
 from commitments.models import Canton, Parish
 from commitments.selectors import plan_current
 from conecta.cache import public_page
+from conecta.extensions import panels_for
 
 from . import selectors, services
 from .forms import CommentForm, EvaluationForm, ReplyForm, SuggestionForm
-from .models import Comment, Evaluation, Meeting, Suggestion, SuggestionReply
-from .protection import done_on, ip_hash, posted_token, rate_limit_hit, remember_done, too_many_attempts
+from .models import Comment, Evaluation, Suggestion, SuggestionReply
+from .protection import done_on, ip_hash, rate_limit_hit, remember_done, submit_once, too_many_attempts
 
 CODE = re.compile(r"[A-Z0-9]{1,12}")
 ANSWERS_PER_PAGE = 20
@@ -36,33 +37,12 @@ EVALUATED_SALT = "feedback.evaluation"
 EVALUATED_DAYS = 365
 
 
-@public_page
-def plan_about(request):
-    """About the plan: its dates, foreword, vision and challenges, how it was co-created (the workshops and who
-    took part) and how it is implemented and monitored."""
-    plan = plan_current()
-    workshops = selectors.meetings_public(plan=plan, kind=Meeting.Kind.COCREATION_WORKSHOP)
-    overall = selectors.attendance_overall(workshops)
-    return render(
-        request,
-        "feedback/plan.html",
-        {
-            "plan": plan,
-            "workshops": workshops,
-            "overall": overall,
-            "per_workshop": [(w.short_name, w.attendance_figures.total) for w in workshops],
-        },
-    )
-
-
 # Taking part.
 
 
 @public_page
 def participate(request):
     """The ways to take part, each with its form or a link to it."""
-    from .survey_selectors import surveys_open
-
     plan = plan_current()
     return render(
         request,
@@ -70,7 +50,7 @@ def participate(request):
         {
             "commitments": selectors.commitment_choices(plan=plan),
             "answers_count": selectors.answers_public().count(),
-            "open_surveys": surveys_open(now=timezone.now()),
+            "panels": panels_for("feedback:participate", request, None),
         },
     )
 
@@ -100,31 +80,36 @@ def suggestion_new(request):
     """Send a suggestion, complaint or question; the answer is a tracking code."""
     plan = plan_current()
     choices = {"commitments": selectors.commitment_choices(plan=plan), "cantons": selectors.place_choices()}
-    if request.method == "POST":
-        token = posted_token(request.POST)
-        done = Suggestion.objects.filter(submission_token=token).only("tracking_code").first() if token else None
-        if done is not None:  # a reload or a second click: the same confirmation, nothing stored twice
-            return redirect("feedback:suggestion_sent", code=done.tracking_code)
-        wait = rate_limit_hit(request, "suggestion")
-        if wait:
-            return too_many_attempts(request, wait)
-        form = SuggestionForm(request.POST, **choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            place = data["place"]
-            suggestion, _created = services.suggestion_submit(
-                kind=data["kind"],
-                text=data["text"],
-                commitment=data["commitment"],
-                canton=place if isinstance(place, Canton) else None,
-                parish=place if isinstance(place, Parish) else None,
-                sender=_sender(request, form),
-                token=data["token"],
-            )
-            return redirect("feedback:suggestion_sent", code=suggestion.tracking_code)
-    else:
-        form = SuggestionForm(**choices)
-    return render(request, "feedback/suggestion_form.html", {"form": form})
+
+    def replay(token):
+        done = Suggestion.objects.filter(submission_token=token).only("tracking_code").first()
+        return None if done is None else redirect("feedback:suggestion_sent", code=done.tracking_code)
+
+    def save(form):
+        data = form.cleaned_data
+        place = data["place"]
+        suggestion, _created = services.suggestion_submit(
+            kind=data["kind"],
+            text=data["text"],
+            commitment=data["commitment"],
+            canton=place if isinstance(place, Canton) else None,
+            parish=place if isinstance(place, Parish) else None,
+            sender=_sender(request, form),
+            token=data["token"],
+        )
+        return redirect("feedback:suggestion_sent", code=suggestion.tracking_code)
+
+    def show(form):
+        return render(request, "feedback/suggestion_form.html", {"form": form})
+
+    return submit_once(
+        request,
+        scope="suggestion",
+        form=lambda data: SuggestionForm(data, **choices),
+        replay=replay,
+        save=save,
+        show=show,
+    )
 
 
 @never_cache
@@ -199,33 +184,48 @@ def reply_new(request):
     if request.method != "POST":
         code = services.tracking_code_normalise(request.GET.get("codigo", ""))
         return redirect(_tracking_url(code) if code else reverse("feedback:track"))
-    token = posted_token(request.POST)
-    done = (
-        SuggestionReply.objects.filter(submission_token=token).select_related("suggestion").first() if token else None
-    )
-    if done is not None:  # a reload or a second click: the same confirmation, nothing stored twice
-        return redirect(_tracking_url(done.suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
-    wait = rate_limit_hit(request, "reply")
-    if wait:
-        return too_many_attempts(request, wait)
     raw = request.POST.get("codigo", "")
-    code = services.tracking_code_normalise(raw)
-    suggestion = selectors.suggestion_tracked(code=code) if code else None
-    if suggestion is None or not services.suggestion_accepts_replies(suggestion):
-        return _track_page(request, raw=raw, suggestion=suggestion, status=200 if suggestion is None else 409)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
+
+    def replied(suggestion):
+        return redirect(_tracking_url(suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
+
+    def replay(token):
+        done = SuggestionReply.objects.filter(submission_token=token).select_related("suggestion").first()
+        return None if done is None else replied(done.suggestion)
+
+    def written_to():
+        """The suggestion of the code sent, and the page that refuses the reply when there is none (200) or it
+        takes no replies (409)."""
+        code = services.tracking_code_normalise(raw)
+        suggestion = selectors.suggestion_tracked(code=code) if code else None
+        if suggestion is None:
+            return None, _track_page(request, raw=raw, suggestion=None)
+        if not services.suggestion_accepts_replies(suggestion):
+            return suggestion, _track_page(request, raw=raw, suggestion=suggestion, status=409)
+        return suggestion, None
+
+    def save(form):
+        suggestion, refused = written_to()
+        if refused is not None:
+            return refused
+        try:
+            services.suggestion_reply_submit(
+                suggestion=suggestion,
+                text=form.cleaned_data["text"],
+                sender=_sender(request, form),
+                token=form.cleaned_data["token"],
+            )
+        except services.ReplyRefused:
+            return _track_page(request, raw=raw, status=409)
+        return replied(suggestion)
+
+    def show(form):
+        suggestion, refused = written_to()
+        if refused is not None:
+            return refused
         return _track_page(request, raw=raw, suggestion=suggestion, form=form)
-    try:
-        services.suggestion_reply_submit(
-            suggestion=suggestion,
-            text=form.cleaned_data["text"],
-            sender=_sender(request, form),
-            token=form.cleaned_data["token"],
-        )
-    except services.ReplyRefused:
-        return _track_page(request, raw=raw, status=409)
-    return redirect(_tracking_url(suggestion.tracking_code, respuesta=REPLY_SENT) + "#reply-sent")
+
+    return submit_once(request, scope="reply", form=ReplyForm, replay=replay, save=save, show=show)
 
 
 @public_page(params=("page",))
@@ -249,25 +249,26 @@ def _commitment_or_404(code: str):
 @never_cache
 def comment_new(request, code: str):
     commitment = _commitment_or_404(code)
-    if request.method == "POST":
-        token = posted_token(request.POST)
-        if token and Comment.objects.filter(submission_token=token).exists():
-            return redirect("feedback:comment_sent", code=commitment.code)
-        wait = rate_limit_hit(request, "comment")
-        if wait:
-            return too_many_attempts(request, wait)
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            services.comment_submit(
-                commitment=commitment,
-                text=form.cleaned_data["text"],
-                sender=_sender(request, form),
-                token=form.cleaned_data["token"],
-            )
-            return redirect("feedback:comment_sent", code=commitment.code)
-    else:
-        form = CommentForm()
-    return render(request, "feedback/comment_form.html", {"form": form, "commitment": commitment})
+
+    def sent():
+        return redirect("feedback:comment_sent", code=commitment.code)
+
+    def replay(token):
+        return sent() if Comment.objects.filter(submission_token=token).exists() else None
+
+    def save(form):
+        services.comment_submit(
+            commitment=commitment,
+            text=form.cleaned_data["text"],
+            sender=_sender(request, form),
+            token=form.cleaned_data["token"],
+        )
+        return sent()
+
+    def show(form):
+        return render(request, "feedback/comment_form.html", {"form": form, "commitment": commitment})
+
+    return submit_once(request, scope="comment", form=CommentForm, replay=replay, save=save, show=show)
 
 
 @never_cache
@@ -312,37 +313,38 @@ def evaluation_new(request, code: str):
     """Evaluate a commitment's progress (1-5), once per browser: a signed cookie remembers it, and the rate
     limit stops a script that drops cookies."""
     commitment = _commitment_or_404(code)
-    if request.method == "POST":
-        token = posted_token(request.POST)
-        if token and Evaluation.objects.filter(submission_token=token).exists():
-            return redirect("feedback:evaluation_sent", code=commitment.code)
-    already = _evaluated_on(request, commitment)
-    if already:
-        return render(
-            request,
-            "feedback/evaluation_form.html",
-            {"commitment": commitment, "already": already, "form": None},
-            status=409 if request.method == "POST" else 200,
+
+    def sent():
+        return redirect("feedback:evaluation_sent", code=commitment.code)
+
+    def replay(token):
+        return sent() if Evaluation.objects.filter(submission_token=token).exists() else None
+
+    def save(form):
+        services.evaluation_submit(
+            commitment=commitment,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            sender=_sender(request, form),
+            token=form.cleaned_data["token"],
         )
-    if request.method == "POST":
-        wait = rate_limit_hit(request, "evaluation")
-        if wait:
-            return too_many_attempts(request, wait)
-        form = EvaluationForm(request.POST)
-        if form.is_valid():
-            services.evaluation_submit(
-                commitment=commitment,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                sender=_sender(request, form),
-                token=form.cleaned_data["token"],
-            )
-            response = redirect("feedback:evaluation_sent", code=commitment.code)
-            _remember_evaluation(response, commitment)
-            return response
-    else:
-        form = EvaluationForm()
-    return render(request, "feedback/evaluation_form.html", {"form": form, "commitment": commitment})
+        response = sent()
+        _remember_evaluation(response, commitment)
+        return response
+
+    def show(form, *, done=None, status=200):
+        context = {"form": form, "commitment": commitment, "already": done}
+        return render(request, "feedback/evaluation_form.html", context, status=status)
+
+    return submit_once(
+        request,
+        scope="evaluation",
+        form=EvaluationForm,
+        replay=replay,
+        save=save,
+        show=show,
+        done=_evaluated_on(request, commitment),
+    )
 
 
 @never_cache

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from commitments import roles
-from commitments.admin import ScopedMixin
 from commitments.models import ActionPlan, Commitment
 from commitments.selectors import plan_current
+from commitments.staff import ProtectPublishedMixin, ScopedMixin
 
 from . import services
 from .models import (
@@ -482,9 +481,7 @@ class ReportNarrativeAdmin(ScopedMixin, TabbedTranslationAdmin):
     search_fields = ["commitment_code"]
     fields = ["report", "commitment_code", "commitment_title", "text"]
     readonly_fields = ["report", "commitment_code", "commitment_title"]
-
-    def scope_q(self, institution):
-        return Q(commitment_code__in=Commitment.objects.led_by(institution).values("code"))
+    commitment_code_field = "commitment_code"
 
     def has_add_permission(self, request):
         return False  # a draft gets one narrative per commitment of its snapshot
@@ -556,7 +553,7 @@ class MonitorDocumentAdmin(MonitorOnlyMixin, TabbedTranslationAdmin):
         return self.fields
 
     def save_model(self, request, obj, form, change):
-        services.monitor_document_save(document=obj, by=request.user)
+        services.monitor_record_save(record=obj, by=request.user)
 
     def get_urls(self):
         return [
@@ -615,11 +612,11 @@ class MonitorAssessmentAdmin(MonitorOnlyMixin, TabbedTranslationAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.monitor_assessment_save(assessment=obj, by=request.user)
+        services.monitor_record_save(record=obj, by=request.user)
 
 
 @admin.register(GovernmentReply)
-class GovernmentReplyAdmin(TabbedTranslationAdmin):
+class GovernmentReplyAdmin(ProtectPublishedMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "is_published", "published_at", "author"]
     list_filter = ["is_published"]
     list_select_related = ["assessment__commitment", "document", "author"]
@@ -633,8 +630,6 @@ class GovernmentReplyAdmin(TabbedTranslationAdmin):
         return roles.is_planner(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
         return roles.is_planner(request.user) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
@@ -651,4 +646,4 @@ class GovernmentReplyAdmin(TabbedTranslationAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.government_reply_save(reply=obj, by=request.user)
+        services.monitor_record_save(record=obj, by=request.user)

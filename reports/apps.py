@@ -78,18 +78,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Progress reports")
 
     def ready(self):
-        from conecta.cache import connect_invalidation
         from conecta.extensions import register_published_files
 
-        from . import models
+        from . import signals
 
-        connect_invalidation(
-            models.Report,
-            models.ReportFile,
-            models.ReportNarrative,
-            models.MonitorDocument,
-            models.MonitorAssessment,
-            models.GovernmentReply,
-        )
+        signals.connect()
         post_migrate.connect(ensure_report_permissions, sender=self, dispatch_uid="reports-role-permissions")
         register_published_files(published_report_files)

@@ -18,8 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -310,18 +308,6 @@ class ReportNarrative(models.Model):
         super().save(*args, **kwargs)
 
 
-@receiver(pre_delete, sender=Report, dispatch_uid="reports-guard-published-report")
-def _guard_published_report(sender, instance, **kwargs):
-    if Report.objects.filter(pk=instance.pk, status=Report.Status.PUBLISHED).exists():
-        raise ReportFrozenError("a published report cannot be deleted; publish a correction instead")
-
-
-@receiver(pre_delete, sender=ReportNarrative, dispatch_uid="reports-guard-published-narrative")
-def _guard_published_narrative(sender, instance, **kwargs):
-    if Report.objects.filter(pk=instance.report_id, status=Report.Status.PUBLISHED).exists():
-        raise ReportFrozenError("the report is published: its narratives are frozen")
-
-
 def _report_file_path(instance: ReportFile, filename: str) -> str:
     # Named by the first migration; the renderer names its files itself (report_file_name).
     return f"{instance.report.plan.slug}/{instance.report.slug}/{filename}"
@@ -395,19 +381,6 @@ class ReportFile(models.Model):
         if "file" in stored and not report_storage.exists(stored["file"]):
             return  # the file went missing from the disk: a new rendering under a new name may take its place
         raise ReportFrozenError(f"report file {self.pk} belongs to a published report and is never replaced")
-
-
-@receiver(pre_delete, sender=ReportFile, dispatch_uid="reports-guard-published-file")
-def _guard_published_file(sender, instance, **kwargs):
-    if not instance.is_preview and ReportFile.objects.final().filter(pk=instance.pk).exists():
-        raise ReportFrozenError("the PDFs of a published report are never deleted")
-
-
-@receiver(post_delete, sender=ReportFile, dispatch_uid="reports-file-remove")
-def _remove_report_file(sender, instance, **kwargs):
-    """A draft's preview goes with its row (a published report's rows are never deleted)."""
-    if instance.file:
-        instance.file.storage.delete(instance.file.name)
 
 
 # The independent monitor's records.

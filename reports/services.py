@@ -23,12 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments import roles
-from commitments.models import ActionPlan, Commitment
+from commitments.models import ActionPlan
 from commitments.selectors import plan_current
 from conecta.cache import bump_generation
 from conecta.files import fingerprint
 from conecta.published_files import link_exclusively, temporary_beside
-from conecta.queue import enqueue
 
 from .models import (
     GovernmentReply,
@@ -84,10 +83,7 @@ def narrative_codes_for(user) -> set[str] | None:
         return None
     if roles.in_group(user, roles.MONITOR) or not roles.in_group(user, roles.IMPLEMENTER):
         return set()
-    scope = roles.scoped_institution(user)
-    if not scope:
-        return set()
-    return set(Commitment.objects.led_by(scope).values_list("code", flat=True))
+    return set(roles.visible_commitments(user).values_list("code", flat=True))
 
 
 def can_write_narrative(user, code: str) -> bool:
@@ -244,7 +240,10 @@ def _publish(*, report: Report, by) -> Report:
     # preview under the published report's name.
     for preview in ReportFile.objects.filter(report=report, is_preview=True):
         preview.delete()
-    _enqueue_render_on_commit(report.pk)
+    from .tasks import render_report_pdfs_task
+
+    # If the broker is down the report stays queued, and the sweep (reports_requeue_stuck) queues it again.
+    render_report_pdfs_task.enqueue_on_commit(report.pk)
     return report
 
 
@@ -310,17 +309,6 @@ def narrative_save(*, narrative: ReportNarrative, by) -> ReportNarrative:
 # Rendering the PDFs.
 
 
-def _enqueue_render_on_commit(report_id: int) -> None:
-    transaction.on_commit(lambda: _enqueue_render(report_id))
-
-
-def _enqueue_render(report_id: int) -> None:
-    """Queue the render task; if the broker is down the report stays queued and the sweep queues it again."""
-    from .tasks import render_report_pdfs_task
-
-    enqueue(render_report_pdfs_task, report_id)
-
-
 def report_missing_pdfs(report: Report) -> list[str]:
     """The languages in which a published report has no PDF of its own on the disk (never rendered, failed, or
     the file went missing): the only ones a rendering may still write."""
@@ -352,7 +340,9 @@ def report_queue_render(*, report: Report, by=None) -> bool:
         .update(render_state=RenderState.QUEUED, render_queued_at=timezone.now(), render_error="", render_task_id="")
     )
     if queued:
-        _enqueue_render_on_commit(report.pk)
+        from .tasks import render_report_pdfs_task
+
+        render_report_pdfs_task.enqueue_on_commit(report.pk)
     return bool(queued)
 
 
@@ -450,6 +440,8 @@ def report_render_failed(*, report_id: int, error: str) -> None:
 def reports_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
     """Periodic sweep: queue again the reports left queued (the broker was down when they were published) or
     left rendering by a worker that died and whose message was lost. Returns how many it queued."""
+    from .tasks import render_report_pdfs_task
+
     minutes = older_than_minutes if older_than_minutes is not None else settings.REPORTS_STUCK_MINUTES
     now = timezone.now()
     stuck_queued = Report.objects.filter(
@@ -462,47 +454,37 @@ def reports_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
     ids = list(stuck_queued.values_list("pk", flat=True)) + list(stale_rendering.values_list("pk", flat=True))
     for pk in ids:
         Report.objects.filter(pk=pk).update(render_state=RenderState.QUEUED, render_queued_at=now, render_task_id="")
-        _enqueue_render(pk)
+        render_report_pdfs_task.enqueue(pk)
     return len(ids)
 
 
-# The monitor's records and the government's replies.
+# The monitor's records and the government's replies: who may write each, and the field that records who made it.
+_RECORD_WRITERS = {
+    MonitorDocument: (_require_monitor, "uploaded_by"),
+    MonitorAssessment: (_require_monitor, "author"),
+    GovernmentReply: (_require_planner, "author"),
+}
 
 
-def _published_at(obj) -> None:
-    if obj.is_published and obj.published_at is None:
-        obj.published_at = timezone.now()
-    elif not obj.is_published:
-        obj.published_at = None
+def monitor_record_save(
+    *, record: MonitorDocument | MonitorAssessment | GovernmentReply, by
+) -> MonitorDocument | MonitorAssessment | GovernmentReply:
+    """Save one of the monitor's documents or assessments, or the government's reply to one.
 
-
-def monitor_document_save(*, document: MonitorDocument, by) -> MonitorDocument:
-    _require_monitor(by)
-    document.full_clean()
-    if document.pk is None:
-        document.uploaded_by = by
-    _published_at(document)
-    document.save()
-    return document
-
-
-def monitor_assessment_save(*, assessment: MonitorAssessment, by) -> MonitorAssessment:
-    _require_monitor(by)
-    if assessment.pk is None:
-        assessment.author = by
-    _published_at(assessment)
-    assessment.save()
-    return assessment
-
-
-def government_reply_save(*, reply: GovernmentReply, by) -> GovernmentReply:
-    _require_planner(by)
-    reply.full_clean()
-    subject = reply.assessment or reply.document
-    if not subject.is_published:
+    1. Only the monitor writes its records, only a planner the replies; a reply answers a published record only.
+    2. Who made it is recorded when it is created; it is dated when first published, and the date goes when it is
+       withdrawn.
+    """
+    require, made_by = _RECORD_WRITERS[type(record)]
+    require(by)
+    record.full_clean()
+    if isinstance(record, GovernmentReply) and not (record.assessment or record.document).is_published:
         raise ReportActionRefused(_("Only a published monitoring record can be answered."))
-    if reply.pk is None:
-        reply.author = by
-    _published_at(reply)
-    reply.save()
-    return reply
+    if record.pk is None:
+        setattr(record, made_by, by)
+    if not record.is_published:
+        record.published_at = None
+    elif record.published_at is None:
+        record.published_at = timezone.now()
+    record.save()
+    return record

@@ -51,8 +51,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Commitment, IrmLevel, Milestone, ProgressUpdate
-from feedback.models import Evaluation, Language, Meeting, Suggestion
-from feedback.selectors import participation_figures
+from feedback.models import Evaluation, Language, Suggestion
+from feedback.selectors import day_bounds, participation_figures
+from meetings.models import Meeting
+from meetings.selectors import meeting_figures
+from surveys.selectors import survey_response_count
 
 from .periods import Period
 
@@ -191,7 +194,10 @@ def feedback_of(*, plan: ActionPlan, period: Period, codes: list[str]) -> dict:
 
     Every kind, channel, language and meeting kind has its row, zero included, so that traditional channels
     show even in a quarter without them and two reports read alike."""
-    figures = participation_figures(start=period.starts_on, end=period.ends_on, codes=codes, plan=plan)
+    figures = participation_figures(start=period.starts_on, end=period.ends_on, codes=codes)
+    meetings = meeting_figures(start=period.starts_on, end=period.ends_on, plan=plan)
+    since, until = day_bounds(period.starts_on, period.ends_on)
+    survey_responses = survey_response_count(since=since, until=until, plan=plan)
     total = figures.evaluations[""]
     rows: list[dict] = []
 
@@ -212,11 +218,11 @@ def feedback_of(*, plan: ActionPlan, period: Period, codes: list[str]) -> dict:
         add("languages", language.value, language.label, figures.suggestions["language"].get(language.value, 0))
     add("comments", "received", _("Received"), figures.comments_received)
     add("comments", "approved", _("Approved and published"), figures.comments_approved)
-    add("meetings", "held", _("Meetings held"), figures.meetings_held)
+    add("meetings", "held", _("Meetings held"), meetings.total)
     for kind in Meeting.Kind:
-        add("meetings", f"kind.{kind.value}", kind.label, figures.meetings.get(kind.value, 0))
-    add("meetings", "attendance", _("People who attended"), figures.attendance)
-    add("surveys", "responses", _("Survey responses"), figures.survey_responses)
+        add("meetings", f"kind.{kind.value}", kind.label, meetings.held.get(kind.value, 0))
+    add("meetings", "attendance", _("People who attended"), meetings.attendance)
+    add("surveys", "responses", _("Survey responses"), survey_responses)
     return {
         "groups": [{"key": key, "title": _labels(title)} for key, title in _GROUPS.items()],
         "figures": rows,

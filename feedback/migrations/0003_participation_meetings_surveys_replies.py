@@ -2,7 +2,7 @@
 
 import conecta.files
 import django.db.models.deletion
-import feedback.models
+import meetings.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='minutes_file',
-            field=models.FileField(blank=True, help_text='The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved.', max_length=200, storage=feedback.models.MinutesStorage(), upload_to='minutes/%Y/', validators=[conecta.files.validate_pdf_upload], verbose_name='signed minutes (PDF)'),
+            field=models.FileField(blank=True, help_text='The signed minutes as a PDF, at most 20 MB. Its SHA-256 is computed when it is saved.', max_length=200, storage=meetings.models.MinutesStorage(), upload_to='minutes/%Y/', validators=[conecta.files.validate_pdf_upload], verbose_name='signed minutes (PDF)'),
         ),
         migrations.AddField(
             model_name='meeting',

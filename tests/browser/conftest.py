@@ -122,9 +122,11 @@ def participation_examples() -> None:
     from django.utils import timezone
 
     from commitments.models import Commitment
-    from feedback.models import Agreement, Moderation, SuggestionReply
-    from tests.feedback.factories import AnsweredSuggestionFactory, respond, survey_with_questions
-    from tests.feedback.meeting_factories import AgreementFactory, MeetingFactory, attendance, pdf_bytes
+    from feedback.models import Moderation, SuggestionReply
+    from meetings.models import Agreement
+    from tests.feedback.factories import AnsweredSuggestionFactory
+    from tests.meetings.factories import AgreementFactory, MeetingFactory, attendance, pdf_bytes
+    from tests.surveys.factories import respond, survey_with_questions
 
     now = timezone.now()
     survey = survey_with_questions(

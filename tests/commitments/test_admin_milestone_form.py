@@ -88,6 +88,16 @@ def test_two_milestones_of_a_commitment_cannot_share_an_order(planner_client, mi
     assert state() == before
 
 
+def test_the_form_says_which_order_is_taken_as_the_import_does(planner_client, milestone):
+    second = MilestoneFactory(commitment=milestone.commitment, order=2)
+
+    response = post_change(planner_client, second, order=1)
+
+    expected = spanish("Another milestone of %(code)s already has order %(order)s.") % {"code": "TEST0001", "order": 1}
+    assert expected in response.context["adminform"].form.non_field_errors()
+    assert html(expected) in response.text
+
+
 def test_the_add_form_refuses_a_due_date_before_the_start(planner_client, commitment):
     page = planner_client.get(admin_url("milestone", "add"))
     data = form_data(page, commitment=commitment.pk, order=5, weight=1, title_es="Nuevo hito", starts_on="2025-05-01",

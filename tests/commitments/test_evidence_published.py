@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments.admin import MilestoneEvidenceInline
 from commitments.models import ChangeRecord, Evidence, Milestone, ProgressUpdate
-from commitments.services import PublishedRecordProtected
+from commitments.staff import PublishedRecordProtected
 from conecta.published_files import PublishedFileFrozen
 from tests.factories import MilestoneFactory
 from tests.upload_samples import pdf_bytes

@@ -144,3 +144,21 @@ def test_the_sweep_leaves_fresh_updates_to_their_own_task(commitment, planners):
 
     assert services.updates_notify_pending(older_than_minutes=5) == 0
     assert mail.outbox == []
+
+
+def test_a_mail_server_failure_leaves_the_notice_to_send_again(commitment, planners, monkeypatch):
+    """The claim is released when sending fails, so the task's retry or the sweep still sends the notice."""
+    update = ProgressUpdateFactory(commitment=commitment, is_published=False)
+
+    def mail_server_down(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", mail_server_down)
+        with pytest.raises(ConnectionRefusedError):
+            services.update_notify_staff(update_id=update.pk)
+    update.refresh_from_db()
+    assert update.staff_notified_at is None
+
+    assert services.update_notify_staff(update_id=update.pk) is True
+    assert len(mail.outbox) == 1

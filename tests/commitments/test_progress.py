@@ -92,3 +92,31 @@ def test_the_annotated_progress_costs_no_extra_query(commitment, django_assert_n
         progress = [c.progress for c in Commitment.objects.with_progress()]
 
     assert progress == [60]
+
+
+def test_the_sql_level_reads_every_percentage_as_python_does(commitment):
+    """irm_level_expression and IrmLevel.for_progress read one rule (PROGRESS_LEVELS): they agree on 0-100 and
+    on nothing measured."""
+    from django.db.models import IntegerField, Value
+
+    from commitments.models import irm_level_expression
+
+    for progress in [None, *range(101)]:
+        level = (
+            Commitment.objects.filter(pk=commitment.pk)
+            .annotate(measured=Value(progress, output_field=IntegerField()))
+            .annotate(level=irm_level_expression("measured"))
+            .values_list("level", flat=True)
+            .get()
+        )
+        assert level == IrmLevel.for_progress(progress), progress
+
+
+def test_every_page_reads_the_progress_from_one_sql_expression(commitment):
+    MilestoneFactory(commitment=commitment, weight=1, progress=1)
+    MilestoneFactory(commitment=commitment, weight=1, progress=0)
+
+    annotated = Commitment.objects.with_progress().get(pk=commitment.pk)
+
+    # 0.5 rounds half to even, as Python's round() does.
+    assert annotated.progress_pct == annotated.progress == 0

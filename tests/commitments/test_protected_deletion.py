@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from commitments.models import Commitment, Milestone, ProgressUpdate
-from commitments.services import PublishedRecordProtected
+from commitments.staff import PublishedRecordProtected
 from tests.factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
 
 from .admin_helpers import admin_url

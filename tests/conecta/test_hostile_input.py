@@ -105,7 +105,7 @@ def page_urls(plan) -> dict[str, str]:
             "institution": reverse("commitments:institution", kwargs={"slug": commitment.lead_institution.slug}),
             "territory": reverse("commitments:territory"),
             "canton": reverse("commitments:canton", kwargs={"slug": canton.slug}),
-            "plan": reverse("feedback:plan"),
+            "plan": reverse("meetings:plan"),
             "accessibility": reverse("accessibility"),
             "privacy": reverse("privacy"),
             "feed_updates": reverse("commitments:feed_updates"),

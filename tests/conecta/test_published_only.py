@@ -17,10 +17,12 @@ import pytest
 from django.utils import timezone
 
 from commitments.models import Canton, Commitment, Evidence, Milestone, OgpValue
-from feedback.models import Agreement, Comment, Meeting, Moderation, SuggestionReply
+from feedback.models import Comment, Moderation, SuggestionReply
+from meetings.models import Agreement, Meeting
 
 from ..factories import CommitmentFactory, InstitutionFactory, MilestoneFactory, ProgressUpdateFactory
-from ..feedback.factories import AnsweredSuggestionFactory, QuestionFactory, SurveyFactory, respond
+from ..feedback.factories import AnsweredSuggestionFactory
+from ..surveys.factories import QuestionFactory, SurveyFactory, respond
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,6 @@ def test_a_publish_is_one_short_attempt_with_no_retry_and_no_result_backend(sett
 
 
 def test_a_publish_is_never_retried(dead_broker, monkeypatch):
-    from conecta import queue
     from conecta.celery import app
 
     seen = {}
@@ -41,18 +40,16 @@ def test_a_publish_is_never_retried(dead_broker, monkeypatch):
 
     monkeypatch.setattr(app, "send_task", send_task)
 
-    assert queue.enqueue(notify_update_submitted_task, 1) is False
+    assert notify_update_submitted_task.enqueue(1) is False
     assert seen["retry"] is False
     assert seen["ignore_result"] is True
 
 
 def test_after_a_failure_the_broker_is_not_tried_again_for_a_while(dead_broker, redis_connections):
-    from conecta import queue
-
-    assert queue.enqueue(notify_update_submitted_task, 1) is False
+    assert notify_update_submitted_task.enqueue(1) is False
     assert len(redis_connections) == 1  # one attempt, no retry
 
-    assert queue.enqueue(notify_update_submitted_task, 2) is False
+    assert notify_update_submitted_task.enqueue(2) is False
     assert len(redis_connections) == 1  # skipped by the breaker
 
 
@@ -116,3 +113,102 @@ def test_staff_saves_with_the_broker_down_try_it_once_and_the_sweep_sends_the_no
     assert commitment_services.updates_notify_pending(older_than_minutes=0) == 2
     assert len(mail.outbox) == 2
     assert commitment_services.updates_notify_pending(older_than_minutes=0) == 0
+
+
+# The task base (conecta.queue.QueuedTask): the one way the portal queues a task.
+
+
+def _our_tasks():
+    from conecta.celery import app
+
+    app.loader.import_default_modules()  # the apps' tasks.py, as a worker loads them
+    return [task for name, task in sorted(app.tasks.items()) if not name.startswith("celery.")]
+
+
+def test_every_task_of_the_portal_is_a_queued_task():
+    from conecta.queue import QueuedTask
+
+    tasks = _our_tasks()
+
+    assert {task.name for task in tasks} >= {
+        "commitments.tasks.notify_update_submitted_task",
+        "feedback.tasks.notify_comment_response_task",
+        "reports.tasks.render_report_pdfs_task",
+        "conecta.tasks.verify_published_files_task",
+    }
+    assert [task.name for task in tasks if not isinstance(task, QueuedTask)] == []
+
+
+def test_a_queued_task_keeps_the_default_route(dead_broker, monkeypatch):
+    """Celery reads a task's `queue` attribute as the queue to route it to: the base must not shadow it."""
+    from conecta.celery import app
+
+    seen = {}
+
+    def send_task(*args, **options):
+        seen.update(options)
+        raise ConnectionRefusedError("the broker is down")
+
+    monkeypatch.setattr(app, "send_task", send_task)
+
+    assert notify_update_submitted_task.enqueue(1) is False
+    assert seen.get("queue") is None
+
+
+def _record_runs(monkeypatch, task) -> list:
+    runs = []
+    monkeypatch.setattr(task, "delay", lambda *args: runs.append(args))
+    return runs
+
+
+def test_enqueue_on_commit_sends_the_task_once_the_transaction_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    runs = _record_runs(monkeypatch, notify_update_submitted_task)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify_update_submitted_task.enqueue_on_commit(7)
+        assert runs == []  # not before the commit
+
+    assert len(callbacks) == 1
+    assert runs == [(7,)]
+
+
+def test_enqueue_on_commit_sends_nothing_when_the_transaction_rolls_back(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    runs = _record_runs(monkeypatch, notify_update_submitted_task)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notify_update_submitted_task.enqueue_on_commit(7)
+            raise RuntimeError("the save failed")
+
+    assert callbacks == []
+    assert runs == []
+
+
+def test_in_process_a_failing_task_is_logged_and_never_raised_into_the_save(monkeypatch, caplog):
+    def broken(*args):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(notify_update_submitted_task, "delay", broken)
+
+    with caplog.at_level("WARNING", logger="conecta.queue"):
+        assert notify_update_submitted_task.enqueue(3) is False
+
+    assert "failed in-process" in caplog.text
+
+
+def test_with_the_broker_down_a_task_queued_on_commit_leaves_the_save_alone(
+    dead_broker, redis_connections, django_capture_on_commit_callbacks
+):
+    from reports.tasks import render_report_pdfs_task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        render_report_pdfs_task.enqueue_on_commit(1)
+        render_report_pdfs_task.enqueue_on_commit(2)
+
+    assert len(redis_connections) == 1  # the first tried once; the breaker skipped the second

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conecta.twofactor import readable_key
 from tests.factories import PASSWORD, UserFactory
-from tests.feedback.factories import SurveyFactory
+from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 

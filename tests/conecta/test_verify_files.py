@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commitments.models import Evidence
-from feedback.models import Meeting
+from meetings.models import Meeting
 from reports.models import MonitorDocument, Report, ReportFile, report_storage
 from tests.factories import MilestoneFactory, UserFactory, pdf_bytes
 

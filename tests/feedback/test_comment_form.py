@@ -4,8 +4,7 @@ import pytest
 
 from feedback.models import Comment, Moderation
 from tests.factories import CommitmentFactory
-
-from .conftest import send
+from tests.participation import send
 
 pytestmark = pytest.mark.django_db
 

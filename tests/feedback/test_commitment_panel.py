@@ -66,7 +66,8 @@ def test_the_evaluations_show_their_average_count_and_spread_as_a_chart_with_a_t
 
     response = citizen.get(URL.format(lang="es"))
 
-    figures = response.context["panels"][0].context["participation"].evaluations
+    opinion = next(panel for panel in response.context["panels"] if "participation" in panel.context)
+    figures = opinion.context["participation"].evaluations
     assert (figures.count, figures.average) == (6, 3.5)
     assert figures.distribution == {1: 0, 2: 1, 3: 2, 4: 2, 5: 1}
     table = re.search(r'<table class="chart-data">.*?</table>', response.text, re.S).group(0)
@@ -143,7 +144,7 @@ def test_the_page_links_to_the_open_surveys_about_the_commitment_only(citizen, c
 
     from django.utils import timezone
 
-    from .factories import SurveyFactory
+    from tests.surveys.factories import SurveyFactory
 
     SurveyFactory(slug="sobre-este", commitment=commitment, title_es="Encuesta sobre este compromiso")
     SurveyFactory(

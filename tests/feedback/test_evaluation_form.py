@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 
 from feedback.models import Evaluation, Moderation
-
-from .conftest import hidden_values, send
+from tests.participation import hidden_values, send
 
 pytestmark = pytest.mark.django_db
 

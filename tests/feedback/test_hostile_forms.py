@@ -9,13 +9,10 @@ from django.test import Client
 
 from feedback.models import Comment, Evaluation, Moderation, Suggestion
 from feedback.services import contributions_moderate
-
-from .conftest import hidden_values
+from tests.participation import HOSTILE, SCRIPT, hidden_values
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = "<script>alert(1)</script>"
-MIXED = "Ñawpaman ñukanchik 🙂👩🏽‍🌾 文字 ᐃᓄᒃᑎᑐᑦ مرحبا \u202eRTL\u202c"
 FORMS = {
     # form: (address, the field holding the free text, the smallest valid data, the model)
     "suggestion": ("/es/participa/sugerencia/", "text", {"kind": "question", "consent": "on"}, Suggestion),
@@ -23,20 +20,6 @@ FORMS = {
     "evaluation": ("/es/participa/compromisos/TEST0001/evaluar/", "comment", {"score": "3"}, Evaluation),
 }
 
-# (what is sent in the free-text field, other fields, what is stored; None: nothing may be stored)
-HOSTILE = [
-    pytest.param(SCRIPT, {}, SCRIPT, id="script-tag"),
-    pytest.param('"><img src=x onerror=alert(1)>', {}, '"><img src=x onerror=alert(1)>', id="attribute-break"),
-    pytest.param("'; DROP TABLE feedback_suggestion; --", {}, "'; DROP TABLE feedback_suggestion; --", id="sql"),
-    pytest.param("a\x00b\x00c", {}, "abc", id="nul"),
-    pytest.param("uno\x07dos\x1b[31mtres\x7f\x85", {}, "unodos[31mtres", id="control-characters"),
-    pytest.param("línea 1\r\nlínea 2\ttab", {}, "línea 1\nlínea 2\ttab", id="newline-and-tab-kept"),
-    pytest.param(MIXED, {}, MIXED, id="mixed-scripts-emoji-rtl"),
-    pytest.param("x" * (1024 * 1024), {}, None, id="one-megabyte"),
-    pytest.param("\x00\x01\x02", {}, None, id="only-control-characters"),
-    pytest.param("Hola", {"hp_check": "http://spam.example"}, None, id="honeypot-filled"),
-    pytest.param("Hola", {"token": "' OR 1=1 --"}, None, id="forged-token"),
-]
 WRONG_TYPES = {
     "suggestion": [
         {"kind": "9999"},

@@ -123,13 +123,11 @@ def test_a_quiet_day_sends_no_digest(planners):
 
 
 def respond(comment, by=None, **changes):
-    """What the comment admin does on save: the row read afresh, the response saved, then the service."""
-    previous = Comment.objects.get(pk=comment.pk)
+    """What the comment admin does on save: the row read afresh, the response set on it, then the service saves it."""
     row = Comment.objects.get(pk=comment.pk)
     for name, value in changes.items():
         setattr(row, name, value)
-    row.save()
-    return services.comment_staff_saved(comment=row, previous=previous, by=by)
+    return services.comment_staff_save(comment=row, by=by)
 
 
 @pytest.mark.parametrize(("language", "expected"), [("qu", "/qu/"), ("es", "/es/"), ("other", "/es/")])

@@ -31,13 +31,11 @@ def reply(suggestion, text="No es suficiente.", token=None):
 
 
 def staff_save(suggestion, by=None, **changes):
-    """What the admin does: the row read afresh, the form's changes saved, then the service."""
-    previous = Suggestion.objects.get(pk=suggestion.pk)
+    """What the admin does: the row read afresh, the form's changes set on it, then the service saves it."""
     row = Suggestion.objects.get(pk=suggestion.pk)
     for name, value in changes.items():
         setattr(row, name, value)
-    row.save()
-    return services.suggestion_staff_saved(suggestion=row, previous=previous, by=by)
+    return services.suggestion_staff_save(suggestion=row, by=by)
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from django.utils.translation import gettext
 from feedback import services
 from feedback.forms import REPLY_TEXT_MAX
 from feedback.models import Moderation, PreviousAnswer, Suggestion, SuggestionReply
+from tests.participation import HOSTILE, SCRIPT, hidden_values
 
-from .conftest import hidden_values
 from .factories import AnsweredSuggestionFactory, SuggestionFactory
-from .test_hostile_forms import HOSTILE, SCRIPT
 
 pytestmark = pytest.mark.django_db
 

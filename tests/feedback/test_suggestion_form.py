@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 
 from commitments.models import Parish
+from feedback.contributions import Sender
 from feedback.models import Moderation, Suggestion
-from feedback.services import Sender, suggestion_submit
+from feedback.services import suggestion_submit
 from feedback.tasks import send_suggestion_confirmation_task
 from tests.factories import CantonFactory, CommitmentFactory
-
-from .conftest import hidden_values, send
+from tests.participation import hidden_values, send
 
 pytestmark = pytest.mark.django_db
 

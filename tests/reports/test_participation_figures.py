@@ -14,21 +14,15 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from feedback.models import (
-    Comment,
-    Evaluation,
-    Meeting,
-    MeetingAttendance,
-    Moderation,
-    PreviousAnswer,
-    Suggestion,
-    Survey,
-    SurveyResponse,
-)
-from feedback.selectors import participation_figures
+from feedback.models import Comment, Evaluation, Moderation, PreviousAnswer, Suggestion
+from feedback.selectors import day_bounds, participation_figures
+from meetings.models import Meeting, MeetingAttendance
+from meetings.selectors import meeting_figures
 from reports import services
 from reports.models import Report
 from reports.pdf import report_html
+from surveys.models import Survey, SurveyResponse
+from surveys.selectors import survey_response_count
 from tests.feedback.factories import AnsweredSuggestionFactory, CommentFactory, EvaluationFactory, SuggestionFactory
 
 from .conftest import Q3, pdf_text
@@ -178,15 +172,24 @@ def test_the_labels_are_frozen_in_both_languages(participation):
     assert json.loads(json.dumps(feedback)) == feedback  # JSON-native
 
 
+def all_figures(codes, plan):
+    """What the report's snapshot reads of each participation app: feedback, meetings and surveys."""
+    since, until = day_bounds(Q3.starts_on, Q3.ends_on)
+    figures = participation_figures(start=Q3.starts_on, end=Q3.ends_on, codes=codes)
+    meeting_figures(start=Q3.starts_on, end=Q3.ends_on, plan=plan)
+    survey_response_count(since=since, until=until, plan=plan)
+    return figures
+
+
 def test_the_figures_cost_the_same_queries_whatever_the_data(participation, commitment, django_assert_num_queries):
     codes = [commitment.code, "NONE0001"]
     with django_assert_num_queries(6):
-        few = participation_figures(start=Q3.starts_on, end=Q3.ends_on, codes=codes, plan=participation)
+        few = all_figures(codes, participation)
     for _ in range(20):
         dated(EvaluationFactory(commitment=commitment, score=3), at(2025, 8, 1, 10))
         SuggestionFactory(received_on=date(2025, 8, 1), channel="office")
     with django_assert_num_queries(6):
-        many = participation_figures(start=Q3.starts_on, end=Q3.ends_on, codes=codes, plan=participation)
+        many = all_figures(codes, participation)
 
     assert many.evaluations[""].count == few.evaluations[""].count + 20
     assert many.evaluations["NONE0001"].count == 0

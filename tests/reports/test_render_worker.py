@@ -70,7 +70,7 @@ def _publish_over_the_broker(report: Report) -> str:
     def enqueue(pk: int) -> None:
         sent.append(send_to_broker(render_report_pdfs_task, pk, queue=_queue()))
 
-    with mock.patch("reports.services._enqueue_render", side_effect=enqueue):
+    with mock.patch.object(render_report_pdfs_task, "enqueue", side_effect=enqueue):
         services._publish(report=report, by=None)  # autocommit: the on-commit hook runs at once
     assert len(sent) == 1
     return sent[0]

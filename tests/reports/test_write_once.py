@@ -15,10 +15,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conecta.published_files import PublishedFileFrozen, link_exclusively
-from feedback.models import Meeting
+from meetings.models import Meeting
 from reports import services
 from reports.models import MonitorDocument, Report, ReportFile, ReportFrozenError, report_storage
-from tests.feedback.meeting_factories import MeetingFactory
+from reports.tasks import render_report_pdfs_task
+from tests.meetings.factories import MeetingFactory
 
 from .conftest import pdf_bytes
 
@@ -212,7 +213,7 @@ def test_a_published_meetings_minutes_cannot_change(planner_client, settings):
     before = path.read_bytes()
     assert meeting.slug in path.name and stat.S_IMODE(path.stat().st_mode) == 0o444
 
-    page = planner_client.get(f"/admin/feedback/meeting/{meeting.pk}/change/").content.decode()
+    page = planner_client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
     assert 'name="minutes_file"' not in page and "no puede cambiar" in page
 
     meeting.minutes_file = SimpleUploadedFile("otra.pdf", pdf_bytes(2))
@@ -237,7 +238,7 @@ def test_publishing_drops_the_drafts_previews_before_its_own_pdfs_exist(
     services.report_submit(report=draft, by=planner)
     services.report_approve(report=draft, by=second_planner)
 
-    with mock.patch("reports.services._enqueue_render"), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch.object(render_report_pdfs_task, "enqueue"), django_capture_on_commit_callbacks(execute=True):
         services.report_publish(report=draft, by=planner)
 
     assert not draft.files.exists() and not preview.exists()

@@ -3,9 +3,9 @@ from django.core.management.base import BaseCommand
 from commitments.loaders import real_plan_load
 from conecta.audit import acting_as
 from conecta.loading import LoadTally
-from feedback.loaders import workshops_load
-from feedback.survey_loaders import survey_demo_load
+from meetings.loaders import workshops_load
 from reports.demo import demo_report_load
+from surveys.loaders import survey_demo_load
 
 
 class Command(BaseCommand):

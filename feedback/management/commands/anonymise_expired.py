@@ -14,7 +14,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with acting_as(None, "command"):
             done = anonymise_expired()
-        self.stdout.write(
-            f"Anonymised {done.suggestions} suggestions, {done.comments} comments, {done.evaluations} evaluations "
-            f"and {done.survey_responses} survey responses."
-        )
+        self.stdout.write(done.summary())
