@@ -38,8 +38,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# In parallel: pytest-xdist, one worker per core. Each worker takes the tests in their order, so a module's shared
+# fixtures (the browser tests' demo server) are built at most once per worker. The 25 slowest are listed at the
+# end. `make test TEST_WORKERS=0` runs them all in one process.
+TEST_WORKERS ?= auto
 test: install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

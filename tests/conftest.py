@@ -10,7 +10,9 @@ The cast (see shared/STYLE.md):
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
 import warnings
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from django.utils import translation
 
 from commitments.roles import IMPLEMENTER, MONITOR, PLANNER
 
+from . import catalogs, replay
 from .factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -58,15 +61,19 @@ def compiled_catalogs():
     missing, stale = _catalogs_need_compiling()
     if not (missing or stale):
         return
-    try:
-        call_command(
-            "compilemessages", ignore_patterns=[".venv", "var"], locale=[c for c, _n in settings.LANGUAGES],
-            verbosity=0, stdout=io.StringIO(), stderr=io.StringIO(),
-        )
-    except Exception as exc:  # noqa: BLE001
-        if missing:
-            raise
-        warnings.warn(f"Could not recompile the stale catalogs ({exc}); testing the compiled ones.", stacklevel=1)
+    with catalogs.compiling():
+        missing, stale = _catalogs_need_compiling()  # another xdist worker may have compiled them meanwhile
+        try:
+            if missing or stale:
+                call_command(
+                    "compilemessages", ignore_patterns=[".venv", "var"],
+                    locale=[c for c, _n in settings.LANGUAGES], verbosity=0, stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
+        except Exception as exc:  # noqa: BLE001
+            if missing:
+                raise
+            warnings.warn(f"Could not recompile the stale catalogs ({exc}); testing the compiled ones.", stacklevel=1)
     # Django (and gettext) cache which languages have a catalog and the catalogs they have read; forget them,
     # as its autoreloader does when a .mo file changes.
     import gettext
@@ -78,6 +85,20 @@ def compiled_catalogs():
     gettext._translations = {}
     trans_real._translations = {}
     trans_real._default = None
+
+
+@pytest.fixture(autouse=True)
+def one_real_worker_test_at_a_time(request, tmp_path_factory):
+    """The tests that start a real Celery worker (marker `worker`) take turns across pytest-xdist's workers: side
+    by side their Celery workers would share the broker's record of unacknowledged messages (one could hand the
+    other's task out again) and the machine's cores, within their time limits. The lock file lies in this run's
+    temporary folder, which its xdist workers share."""
+    if request.node.get_closest_marker("worker") is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    with (tmp_path_factory.getbasetemp().parent / "celery-worker-tests.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -188,8 +209,9 @@ def citizen(db):
 
 @pytest.fixture
 def real_plan(db):
-    """The real Pastaza plan as `load_demo` loads it (three commitments, illustrative milestones)."""
-    call_command("load_demo", stdout=io.StringIO())
+    """The real Pastaza plan as `load_demo` loads it (three commitments, illustrative milestones). Loaded for real
+    once, then replayed for each test that starts from the same database (tests/replay.py)."""
+    replay.load_demo()
     from commitments.models import ActionPlan
 
     return ActionPlan.objects.get(slug="pastaza-2024-2027")

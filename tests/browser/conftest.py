@@ -1,4 +1,4 @@
-"""Browser tests: the public pages in headless Chromium (Debian's /usr/bin/chromium, never a downloaded one).
+"""Browser tests: the public pages in headless Chromium (Debian's, never a downloaded one).
 
 Run with `.venv/bin/python -m pytest tests/browser -v`. Screenshots and the printed PDF land in tests/screenshots/
 (gitignored) so a person can look at them.
@@ -12,6 +12,7 @@ import os
 # from such a thread unless told otherwise. It must be set before Django is first used.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import contextlib  # noqa: E402
 import io  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -21,9 +22,15 @@ from urllib.parse import urlsplit  # noqa: E402
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from tests import catalogs  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's headless shell (package chromium-headless-shell: the same Chromium, the build Playwright itself runs
+# headless tests on) draws the same pixels as the full browser (package chromium) with about a third of its CPU;
+# the full browser is used where the shell is not installed.
+CHROMIUM_BUILDS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
+CHROMIUM = next((path for path in CHROMIUM_BUILDS if path.exists()), CHROMIUM_BUILDS[-1])
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,17 +48,22 @@ def _compile_messages() -> None:
     Done in a subprocess at import time, before this process loads any catalog, so Django never caches a
     stale one.
     """
-    stale = [
-        po
-        for po in (ROOT / "locale").glob("*/LC_MESSAGES/django.po")
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        subprocess.run(
-            [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=var", "-v0"],
-            cwd=ROOT,
-            check=True,
-        )
+    def stale() -> list[Path]:
+        return [
+            po
+            for po in (ROOT / "locale").glob("*/LC_MESSAGES/django.po")
+            if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        ]
+
+    if not stale():
+        return
+    with catalogs.compiling():
+        if stale():  # another xdist worker may have compiled them meanwhile
+            subprocess.run(
+                [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=var", "-v0"],
+                cwd=ROOT,
+                check=True,
+            )
 
 
 _compile_messages()
@@ -197,6 +209,63 @@ def visit(browser, shared_demo, django_db_blocker):
     database is open for the test's length (pytest-django's blocker holds for every thread, the server's too)."""
     with django_db_blocker.unblock():
         yield from visitor(browser, shared_demo.url)
+
+
+@pytest.fixture(scope="module")
+def kept_pages(browser, shared_demo):
+    """One open page per width on the module's live server, kept for `visit_reused` (width -> PageVisit)."""
+    kept: dict[int, PageVisit] = {}
+    yield kept
+    for v in kept.values():
+        v.close()
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether a test's call failed, for `visit_reused`."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CALL_FAILED] = True
+    return report
+
+
+@pytest.fixture
+def visit_reused(request, browser, shared_demo, kept_pages, django_db_blocker):
+    """visit(width) -> PageVisit like `visit`, but on the page of that width the module keeps open: a new browser
+    page costs more than most checks made on it, and hundreds of tests each open one. For tests that only open an
+    address and look at what it shows (no typing, no print media, no requests or cookies of their own to check).
+    After the test the page forgets its cookies and the requests it made; after a failed test it is closed, and the
+    next test gets a new one. A second page of the same width in one test is a new one."""
+    handed: set[int] = set()
+    extra: list[PageVisit] = []
+
+    def make(width: int = 1280) -> PageVisit:
+        if width in handed:
+            extra.append(PageVisit(browser, shared_demo.url, width))
+            return extra[-1]
+        handed.add(width)
+        if width not in kept_pages:
+            kept_pages[width] = PageVisit(browser, shared_demo.url, width)
+        return kept_pages[width]
+
+    with django_db_blocker.unblock():
+        yield make
+    for v in extra:
+        v.close()
+    failed = request.node.stash.get(CALL_FAILED, False)
+    for width in handed:
+        v = kept_pages[width]
+        if not failed and not v.page.is_closed():
+            with contextlib.suppress(Exception):  # whatever goes wrong here, the next test gets a new page
+                v.context.clear_cookies()
+                v.requests.clear()
+                continue
+        del kept_pages[width]
+        with contextlib.suppress(Exception):
+            v.close()
 
 
 @pytest.fixture

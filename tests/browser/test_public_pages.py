@@ -95,8 +95,8 @@ def axe_report(violations: list[dict]) -> str:
 @page_params
 @lang_params
 @width_params
-def test_axe_finds_no_violations(visit, name, lang, width):
-    v = open_page(visit, name, lang, width)
+def test_axe_finds_no_violations(visit_reused, name, lang, width):
+    v = open_page(visit_reused, name, lang, width)
     results = Axe().run(
         v.page,
         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
@@ -108,15 +108,15 @@ def test_axe_finds_no_violations(visit, name, lang, width):
 @page_params
 @lang_params
 @width_params
-def test_screenshot(visit, screenshots_dir, name, lang, width):
-    v = open_page(visit, name, lang, width)
+def test_screenshot(visit_reused, screenshots_dir, name, lang, width):
+    v = open_page(visit_reused, name, lang, width)
     v.page.screenshot(path=str(screenshots_dir / f"{name}-{lang}-{width}.png"), full_page=True)
 
 
 @page_params
 @lang_params
-def test_no_horizontal_scroll_at_360(visit, name, lang):
-    v = open_page(visit, name, lang, 360)
+def test_no_horizontal_scroll_at_360(visit_reused, name, lang):
+    v = open_page(visit_reused, name, lang, 360)
     scroll_width = v.page.evaluate("document.scrollingElement.scrollWidth")
     if scroll_width > 360:
         wide = v.page.evaluate(
@@ -149,8 +149,8 @@ TARGETS_JS = """(min) => {
 
 @page_params
 @lang_params
-def test_targets_are_at_least_24px_at_360(visit, name, lang):
-    v = open_page(visit, name, lang, 360)
+def test_targets_are_at_least_24px_at_360(visit_reused, name, lang):
+    v = open_page(visit_reused, name, lang, 360)
     small = v.page.evaluate(TARGETS_JS, MIN_TARGET)
     assert not small, f"{url_of(name, lang)}: targets under {MIN_TARGET}x{MIN_TARGET} px:\n" + json.dumps(
         small, indent=1, ensure_ascii=False

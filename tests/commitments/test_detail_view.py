@@ -2,9 +2,10 @@
 
 import pytest
 
-from commitments.loaders import synthetic_plan_load, synthetic_prefix
+from commitments.loaders import synthetic_prefix
 from commitments.models import Evidence
 from tests.factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
+from tests.replay import synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_the_detail_page_costs_the_same_few_queries_for_the_real_plan(
 def test_the_detail_page_costs_the_same_few_queries_for_300_commitments(
     citizen, settings, django_assert_max_num_queries
 ):
-    synthetic_plan_load(commitments=300)
+    synthetic_plan(commitments=300)
     settings.CONECTA_PLAN_SLUG = "sintetico-300"
     code = f"{synthetic_prefix(300)}0150"
 

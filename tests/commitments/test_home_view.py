@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from commitments.loaders import synthetic_plan_load, synthetic_prefix
+from commitments.loaders import synthetic_prefix
 from commitments.models import Axis, IrmLevel
 from commitments.views import HOME_COMMITMENTS
 from tests.factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
+from tests.replay import synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,7 @@ def test_the_home_page_costs_the_same_few_queries_for_the_real_plan(
 def test_the_home_page_costs_the_same_few_queries_and_stays_small_for_300_commitments(
     citizen, settings, django_assert_max_num_queries
 ):
-    synthetic_plan_load(commitments=300)
+    synthetic_plan(commitments=300)
     settings.CONECTA_PLAN_SLUG = "sintetico-300"
 
     for lang in ("es", "qu"):

@@ -5,9 +5,10 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
-from commitments.loaders import synthetic_plan_load, synthetic_prefix
+from commitments.loaders import synthetic_prefix
 from commitments.selectors import INSTITUTION_LIST_LIMIT
 from tests.factories import CommitmentFactory, InstitutionFactory, MilestoneFactory
+from tests.replay import synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_the_institution_page_costs_the_same_few_queries_for_the_real_plan(
 def test_the_institution_page_costs_the_same_few_queries_for_300_commitments(
     citizen, settings, django_assert_max_num_queries
 ):
-    synthetic_plan_load(commitments=300)
+    synthetic_plan(commitments=300)
     settings.CONECTA_PLAN_SLUG = "sintetico-300"
 
     for slug in ("gadp-pastaza", "direccion-ambiente", "wwf"):

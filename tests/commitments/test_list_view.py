@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
-from commitments.loaders import synthetic_plan_load, synthetic_prefix
+from commitments.loaders import synthetic_prefix
 from commitments.models import Axis, Commitment, IrmLevel
 from commitments.selectors import ListFilters, commitments_listed
 from tests.factories import (
@@ -17,6 +17,7 @@ from tests.factories import (
     MilestoneFactory,
     OgpValueFactory,
 )
+from tests.replay import synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -413,7 +414,7 @@ def test_the_list_costs_the_same_few_queries_for_the_real_plan(
 
 
 def test_the_list_costs_the_same_few_queries_for_300_commitments(citizen, settings, django_assert_max_num_queries):
-    synthetic_plan_load(commitments=300)
+    synthetic_plan(commitments=300)
     settings.CONECTA_PLAN_SLUG = "sintetico-300"
 
     for query in QUERIES:
