@@ -156,7 +156,8 @@ def detail(request, code: str):
             "updates": list(commitment.updates.all()),
             "budget_rows": budget_rows,
             "has_example_data": any(m.is_illustrative for m in milestones),
-            # What apps above this one show on the page (feedback: comments and citizens' evaluation).
+            # What apps above this one show on the page (meetings: agreements; feedback: citizens' opinion, with
+            # the open surveys about the commitment that surveys adds to it).
             "panels": panels_for("commitments:detail", request, commitment),
         },
     )

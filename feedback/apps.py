@@ -40,13 +40,13 @@ def register_own_contributions() -> None:
     from .contributions import ContributionKind, register_contributions
     from .models import Comment, Evaluation, Suggestion, SuggestionReply
 
-    for key, model, lists in (
-        ("suggestions", Suggestion, "commitment"),
-        ("comments", Comment, "commitment"),
-        ("evaluations", Evaluation, "commitment"),
-        ("replies", SuggestionReply, "suggestion"),
+    for key, model, lists, public in (
+        ("suggestions", Suggestion, "commitment", True),
+        ("comments", Comment, "commitment", True),
+        ("evaluations", Evaluation, "commitment", True),
+        ("replies", SuggestionReply, "suggestion", False),  # never public: shown on the tracking page only
     ):
-        register_contributions(ContributionKind(key=key, model=model, digest_lists=lists))
+        register_contributions(ContributionKind(key=key, model=model, digest_lists=lists, shown_publicly=public))
 
 
 class FeedbackConfig(AppConfig):

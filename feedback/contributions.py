@@ -8,7 +8,7 @@
    - the planners' daily digest counts what is new and what awaits moderation, kind by kind;
    - the retention rule anonymises each kind after PARTICIPATION_RETENTION_MONTHS (pretix's data shredders
      are the model: every app says how its own personal data go);
-   - the cached public pages are dropped when staff change a contribution (feedback.signals).
+   - the cached public pages are dropped when staff change a contribution shown publicly (feedback.signals).
 """
 
 from __future__ import annotations
@@ -41,17 +41,20 @@ def language_of(code: str | None) -> str:
     return code if code in Language.values else Language.SPANISH
 
 
-def save_fresh(row: models.Model, draw: Callable[[models.Model], None]) -> models.Model:
-    """Save `row` after `draw(row)` gives it a random unique value (a tracking code), drawing again when the
-    value is taken; the last clash is raised."""
+def save_fresh(build: Callable[[], models.Model], *, taken: Callable[[], models.Model | None] = lambda: None):
+    """Save the row `build()` makes, building it again (with a fresh random value, such as a tracking code) when
+    the database refuses it as a duplicate: (row, True). When `taken()` finds the row another request already
+    stored (the same form sent twice at the same instant), (that row, False). The last clash is raised."""
     for attempt in range(CODE_ATTEMPTS):
-        draw(row)
+        row = build()
         try:
             with transaction.atomic():
                 row.save()
-            return row
+            return row, True
         except IntegrityError:
-            row.pk = None
+            existing = taken()
+            if existing is not None:
+                return existing, False
             if attempt == CODE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
@@ -60,24 +63,14 @@ def save_fresh(row: models.Model, draw: Callable[[models.Model], None]) -> model
 def save_once(model: type[models.Model], token: str | None, build: Callable[[], models.Model]):
     """Save the row `build()` makes, once per form token: (row, True), or (the row that token already made,
     False) for a double click, a reload or a replay. A clash of tracking codes builds the row again."""
-    if token:
-        existing = model.objects.filter(submission_token=token).first()
-        if existing is not None:
-            return existing, False
-    for attempt in range(CODE_ATTEMPTS):
-        row = build()
-        try:
-            with transaction.atomic():
-                row.save()
-            return row, True
-        except IntegrityError:
-            # Two sends of one form at the same instant: the other one stored it.
-            existing = model.objects.filter(submission_token=token).first() if token else None
-            if existing is not None:
-                return existing, False
-            if attempt == CODE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+
+    def made_by_token():
+        return model.objects.filter(submission_token=token).first() if token else None
+
+    existing = made_by_token()
+    if existing is not None:
+        return existing, False
+    return save_fresh(build, taken=made_by_token)
 
 
 @dataclass(frozen=True)
@@ -87,9 +80,11 @@ class ContributionKind:
     `key` names it in the digest's and the anonymisation's figures ("survey_responses"); `plural` is how the
     `anonymise_expired` command reports it. The digest lists the new items of a kind with `digest_lists` (the
     relation each line shows, for select_related). `digest_template`, when set, is the digest's block for the
-    kind (rendered with `count` and `pending`); the kinds of this app have theirs in feedback/email/digest.txt.
+    kind (rendered with `count`, `pending` and the `admin_url` of its queue); the kinds of this app have theirs
+    in feedback/email/digest.txt.
     `anonymise_idle(cutoff, now)` wipes the personal data of the rows on which nothing happened since `cutoff`
-    and returns how many; None when the app anonymises the kind itself (this app's own kinds)."""
+    and returns how many; None when the app anonymises the kind itself (this app's own kinds). A kind
+    `shown_publicly` (once approved) drops the cached public pages when staff change one."""
 
     key: str
     model: type[models.Model]
@@ -97,6 +92,7 @@ class ContributionKind:
     digest_lists: str | None = None
     digest_template: str = ""
     anonymise_idle: Callable[[datetime, datetime], int] | None = None
+    shown_publicly: bool = True
 
 
 _kinds: dict[str, ContributionKind] = {}
@@ -107,7 +103,8 @@ def register_contributions(kind: ContributionKind) -> None:
     from .signals import connect_contribution
 
     _kinds[kind.key] = kind
-    connect_contribution(kind.model)
+    if kind.shown_publicly:
+        connect_contribution(kind.model)
 
 
 def contribution_kinds() -> list[ContributionKind]:

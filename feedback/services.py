@@ -127,7 +127,12 @@ def suggestion_save_offline(*, suggestion: Suggestion, by) -> Suggestion:
     suggestion.status_changed_at = now
     if suggestion.parish_id and not suggestion.canton_id:
         suggestion.canton_id = suggestion.parish.canton_id
-    return save_fresh(suggestion, lambda row: setattr(row, "tracking_code", tracking_code_new()))
+
+    def with_fresh_code() -> Suggestion:
+        suggestion.pk, suggestion.tracking_code = None, tracking_code_new()
+        return suggestion
+
+    return save_fresh(with_fresh_code)[0]
 
 
 @transaction.atomic
@@ -526,7 +531,12 @@ def digest_send(*, day: date | None = None) -> bool:
     counts = {kind.key: kind.model.objects.filter(**new_since).count() for kind in kinds}
     pending = {kind.key: kind.model.objects.pending().count() for kind in kinds}
     blocks = [
-        {"template": kind.digest_template, "count": counts[kind.key], "pending": pending[kind.key]}
+        {
+            "template": kind.digest_template,
+            "count": counts[kind.key],
+            "pending": pending[kind.key],
+            "admin_url": _site_url(f"admin:{kind.model._meta.app_label}_{kind.model._meta.model_name}_changelist"),
+        }
         for kind in kinds
         if kind.digest_template
     ]

@@ -1,5 +1,6 @@
-"""The participation pages: about the plan; taking part (suggestions, complaints and questions, their tracking
-and public answers; comments on and evaluations of a commitment).
+"""The participation pages: the ways to take part, suggestions, complaints and questions with their tracking and
+public answers, and comments on and evaluations of a commitment. (The plan's page is meetings', the surveys are
+surveys'.)
 
 Pages with a form are never cached (their CSRF token is the visitor's own); the cached pages link to them.
 """

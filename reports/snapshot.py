@@ -29,9 +29,10 @@ Schema (version 2), everything JSON-native so that the JSON twin is the snapshot
       }
     }
 
-`feedback` (schema 2) holds the citizen participation of the period, read from the participation app when the
-snapshot is taken (feedback.selectors.participation_figures): evaluations, suggestions by kind, channel and
-language, answers, comments, meetings and their attendance, survey responses. Its labels are frozen in both
+`feedback` (schema 2) holds the citizen participation of the period, read from each participation app when the
+snapshot is taken: evaluations, suggestions by kind, channel and language, answers and comments
+(feedback.selectors.participation_figures), meetings and their attendance (meetings.selectors.meeting_figures),
+survey responses (surveys.selectors.survey_response_count). Its labels are frozen in both
 languages with the figures. Reports whose snapshot was taken before it existed (schema 1) hold `"feedback": null`,
 and their pages say the figures were not recorded; a published snapshot is never recomputed.
 

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from feedback.moderation import AddressFilter, ModerationAdminMixin, ModerationFilter, short
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from feedback.models import Moderation
+from feedback.moderation import AddressFilter, ModerationAdminMixin, ModerationFilter, short
 
 from .models import Answer, Choice, Question, Survey, SurveyResponse
 from .services import (

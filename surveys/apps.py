@@ -40,6 +40,6 @@ class SurveysConfig(AppConfig):
         connect_invalidation(Survey, Question, Choice)
         services.connect()
         register_contributions(services.SURVEY_RESPONSES)
-        register_panel("commitments:detail", commitment_surveys_panel)
+        register_panel("feedback:opinion", commitment_surveys_panel)
         register_panel("feedback:participate", participate_surveys_panel)
         post_migrate.connect(surveys_roles_grant, sender=self, dispatch_uid="surveys-roles")

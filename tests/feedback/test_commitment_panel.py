@@ -160,5 +160,8 @@ def test_the_page_links_to_the_open_surveys_about_the_commitment_only(citizen, c
 
     assert 'href="/es/participa/encuestas/sobre-este/"' in html
     assert "Encuesta sobre este compromiso" in html
+    # Inside the opinion section, between its buttons and the evaluations (surveys adds it to feedback's section).
+    opinion = re.search(r'<section class="opinion".*?</section>', html, re.S).group(0)
+    assert opinion.index('class="open-surveys"') < opinion.index("<h3>")
     for other in ("cerrada-sobre-este", "borrador-sobre-este", "de-todo-el-plan"):
         assert f"/participa/encuestas/{other}/" not in html
