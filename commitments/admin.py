@@ -349,8 +349,10 @@ class EvidenceFormSet(BaseInlineFormSet):
             elif "file" in form.changed_data and form.initial.get("file"):
                 form.add_error(
                     "file",
-                    _("This evidence is published: its file is never replaced nor removed. Add the new file as new "
-                      "evidence."),
+                    _(
+                        "This evidence is published: its file is never replaced nor removed. Add the new file as new "
+                        "evidence."
+                    ),
                 )
         if deleted:
             raise ValidationError(

@@ -10,17 +10,20 @@ from django.db import transaction
 
 from conecta.loading import LoadTally, create_missing
 
-from . import plan_data
+from . import plan_data, services
 from .models import (
     ActionPlan,
     Axis,
+    BudgetExecution,
     Canton,
     Commitment,
     Institution,
     IrmLevel,
     Milestone,
+    MilestoneProgress,
     OgpValue,
     Parish,
+    ProgressSource,
     ProgressUpdate,
 )
 from .search import search_text_for
@@ -142,8 +145,20 @@ def _load_example_milestones(commitment: Commitment) -> None:
             is_published=True,
             is_illustrative=True,
         )
+    MilestoneProgress.objects.bulk_create(
+        MilestoneProgress(
+            milestone=by_order[order],
+            observed_on=day,
+            progress=progress,
+            level=IrmLevel.for_progress(progress),
+            source=ProgressSource.LOADED,
+            is_illustrative=True,
+        )
+        for order, history in plan_data.EXAMPLE_PROGRESS.get(commitment.code, {}).items()
+        for day, progress in history
+    )
     for order, day, progress, title_es, title_qu, text_es, text_qu in plan_data.EXAMPLE_UPDATES[commitment.code]:
-        ProgressUpdate.objects.create(
+        update = ProgressUpdate.objects.create(
             commitment=commitment,
             milestone=by_order.get(order),
             occurred_on=day,
@@ -155,6 +170,9 @@ def _load_example_milestones(commitment: Commitment) -> None:
             is_published=True,
             is_illustrative=True,
         )
+        services.update_progress_record(update=update)
+    for milestone in by_order.values():
+        services.milestone_progress_refresh(milestone=milestone)
 
 
 def synthetic_prefix(size: int) -> str:
@@ -168,8 +186,10 @@ def synthetic_prefix(size: int) -> str:
 
 
 @transaction.atomic
-def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
-    """A synthetic plan of N commitments (about 5 milestones and 3 updates each) beside the real one.
+def synthetic_plan_load(*, commitments: int, seed: int = 2024, observations: int = 3) -> ActionPlan:
+    """A synthetic plan of N commitments (about 5 milestones and 3 updates each) beside the real one, each
+    milestone with a history of `observations` dated observations of its progress (the last one its current
+    progress) and each commitment with its executed budget recorded once.
 
     Its codes start with SYN and its plan is flagged synthetic, so it never mixes into the real plan. Loading
     the same N again replaces it with the same rows.
@@ -274,7 +294,32 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024) -> ActionPlan:
             )
     Milestone.objects.bulk_create(milestones, batch_size=1000)
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
+    MilestoneProgress.objects.bulk_create(
+        (row for m in milestones for row in _synthetic_history(m, observations, rng)), batch_size=2000
+    )
+    BudgetExecution.objects.bulk_create(
+        BudgetExecution(
+            commitment=c, observed_on=date(2025, 6, 30), amount=c.budget_executed, source=ProgressSource.LOADED
+        )
+        for c in created
+    )
     return plan
+
+
+def _synthetic_history(milestone: Milestone, count: int, rng: random.Random):
+    """`count` observations of a synthetic milestone, rising to its progress, a week or more apart from its
+    start (the last is its current progress and level)."""
+    progresses = sorted(rng.randint(0, milestone.progress) for _ in range(count - 1)) + [milestone.progress]
+    for n, progress in enumerate(progresses):
+        level = milestone.level if n == count - 1 else IrmLevel.for_progress(progress)
+        yield MilestoneProgress(
+            milestone=milestone,
+            observed_on=milestone.starts_on + timedelta(days=7 * (n + 1)),
+            progress=progress,
+            level=level,
+            source=ProgressSource.LOADED,
+            is_illustrative=True,
+        )
 
 
 WORDS = (

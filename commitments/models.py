@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -16,8 +17,21 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Floor, Mod
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, Mod
 from django.db.models.lookups import Exact, GreaterThan
 from django.urls import reverse
 from django.utils import timezone
@@ -294,10 +308,14 @@ class CommitmentQuerySet(models.QuerySet):
     def led_by(self, institution: Institution):
         return self.filter(led_by_q(institution))
 
-    def with_progress(self):
-        """Annotate `progress_pct`, each commitment's progress (commitment_progress), to show, filter and sort by;
-        `Commitment.progress` and `.irm_level` read it without another query."""
-        return self.annotate(progress_pct=commitment_progress())
+    def with_progress(self, *, as_of=None):
+        """Annotate `progress_pct`, each commitment's progress (commitment_progress), to show, filter and sort by,
+        and `overdue` (commitment_overdue); `Commitment.progress`, `.irm_level` and `.is_overdue` read them without
+        another query. With `as_of` (a date), both are as they stood at the end of that day."""
+        today = timezone.localdate() if as_of is None else as_of + timedelta(days=1)
+        return self.annotate(progress_pct=commitment_progress(as_of=as_of)).annotate(
+            overdue=commitment_overdue(today=today)
+        )
 
 
 class Commitment(RemembersLoadedRow, models.Model):
@@ -423,6 +441,18 @@ class Commitment(RemembersLoadedRow, models.Model):
         return IrmLevel.for_progress(self.progress)
 
     @property
+    def is_overdue(self) -> bool:
+        """Its end date has passed and it is not complete (commitment_overdue, the `overdue` annotation)."""
+        if "overdue" not in self.__dict__:
+            progress = self.progress
+            self.overdue = self.ends_on < timezone.localdate() and (progress is None or progress < 100)
+        return self.overdue
+
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.ends_on).days if self.is_overdue else 0
+
+    @property
     def budget_execution_rate(self) -> int | None:
         if not self.budget_planned or self.budget_executed is None:
             return None
@@ -432,6 +462,35 @@ class Commitment(RemembersLoadedRow, models.Model):
 class MilestoneQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, commitment__is_published=True)
+
+    def with_schedule(self, today=None):
+        """Annotate `overdue` and `completed_late` (milestone_overdue, milestone_completed_late) as of `today`
+        (by default today in Pastaza), for pages, feeds, exports and filters to read."""
+        today = today or timezone.localdate()
+        return self.annotate(overdue=milestone_overdue(today=today), completed_late=milestone_completed_late())
+
+
+# Late, said once in SQL: a milestone is overdue on `today` when its due date has passed and it is not complete;
+# it was completed late when its completion date is after its due date. A commitment whose end date has passed
+# while its progress is under 100 % (or unmeasured) has ended incomplete. Milestone.is_overdue,
+# .is_completed_late and Commitment.is_overdue read these annotations (and say the same in Python without them).
+
+
+def milestone_overdue(*, today, level: str = "level") -> ExpressionWrapper:
+    return ExpressionWrapper(Q(due_on__lt=today) & ~Q(**{level: IrmLevel.COMPLETE}), output_field=BooleanField())
+
+
+def milestone_completed_late(*, level: str = "level", completed_on: str = "completed_on") -> ExpressionWrapper:
+    return ExpressionWrapper(
+        Q(**{level: IrmLevel.COMPLETE}) & Q(**{f"{completed_on}__gt": F("due_on")}), output_field=BooleanField()
+    )
+
+
+def commitment_overdue(*, today, progress: str = "progress_pct") -> ExpressionWrapper:
+    return ExpressionWrapper(
+        Q(ends_on__lt=today) & (Q(**{f"{progress}__isnull": True}) | Q(**{f"{progress}__lt": 100})),
+        output_field=BooleanField(),
+    )
 
 
 class Milestone(RemembersLoadedRow, models.Model):
@@ -547,23 +606,41 @@ class Milestone(RemembersLoadedRow, models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """Past its due date and not complete (milestone_overdue: the `overdue` annotation when the row has it)."""
+        if "overdue" in self.__dict__:
+            return self.overdue
         return self.level != IrmLevel.COMPLETE and self.due_on < timezone.localdate()
 
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.due_on).days if self.is_overdue else 0
 
-def commitment_progress() -> Subquery:
+    @property
+    def is_completed_late(self) -> bool:
+        """Completed after its due date (milestone_completed_late)."""
+        if "completed_late" in self.__dict__:
+            return self.completed_late
+        return self.level == IrmLevel.COMPLETE and self.completed_on is not None and self.completed_on > self.due_on
+
+
+def commitment_progress(*, as_of=None) -> Subquery:
     """A commitment's progress in SQL, on the commitment row it annotates (CommitmentQuerySet.with_progress): the
     mean of its published milestones' progress weighted by their weights, rounded to a whole percent with halves to
     even as Python's round() does; NULL when no milestone is published. Every page, filter, export and report
     snapshot reads it, so a commitment shows one progress everywhere.
 
     The milestones are summed in a correlated subquery rather than a join, so that commitments filtered or grouped
-    by their many-to-many links do not multiply the sums.
+    by their many-to-many links do not multiply the sums. With `as_of` (a date), each milestone counts with its
+    progress at the end of that day (milestone_progress_as_of).
     """
+    milestones = Milestone.objects.filter(commitment=OuterRef("pk"), is_published=True)
+    progress: Any = F("progress")
+    if as_of is not None:
+        progress = milestone_progress_as_of(as_of)[0]
     sums = (
-        Milestone.objects.filter(commitment=OuterRef("pk"), is_published=True)
-        .order_by()
+        milestones.order_by()
         .values("commitment")
-        .annotate(points=Sum(Cast("progress", FloatField()) * Cast("weight", FloatField())), weight=Sum("weight"))
+        .annotate(points=Sum(Cast(progress, FloatField()) * Cast("weight", FloatField())), weight=Sum("weight"))
     )
     points, weight = F("points"), F("weight")
     whole = Floor(points / weight)
@@ -662,6 +739,312 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
     def clean(self):
         if self.milestone_id and self.commitment_id and self.milestone.commitment_id != self.commitment_id:
             raise ValidationError({"milestone": _("The milestone belongs to another commitment.")})
+
+
+class ProgressSource(models.TextChoices):
+    """Where a dated observation (of a milestone's progress, a commitment's executed budget, an indicator's value)
+    was entered."""
+
+    ADMIN = "admin", _("Staff admin")
+    IMPORT = "import", _("Spreadsheet import")
+    UPDATE = "update", _("Progress update")
+    LOADED = "loaded", _("Data load")
+    HISTORY = "history", _("Recorded before the history existed")
+
+
+class MilestoneProgressQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def as_of(self, day):
+        """The published observations made on or before `day`, latest first (by date, then by entry)."""
+        return self.published().filter(observed_on__lte=day).order_by("-observed_on", "-pk")
+
+
+class MilestoneProgress(models.Model):
+    """One dated observation of a milestone's progress and IRM level: the date it was reached or reported, who
+    recorded it and from where. A milestone's current progress is its latest published observation
+    (commitments.services.milestone_progress_refresh keeps Milestone.progress and .level equal to it); its state on
+    any date is the latest published observation on or before that date (milestone_progress_as_of, in SQL).
+
+    An observation reported by a progress update follows the update: published with it, changed with it."""
+
+    milestone = models.ForeignKey(Milestone, models.CASCADE, related_name="observations", verbose_name=_("milestone"))
+    observed_on = models.DateField(_("date"), help_text=_("When this progress was reached or reported."))
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    level = models.CharField(_("IRM completion level"), max_length=20, choices=IrmLevel.choices)
+    source = models.CharField(_("entered through"), max_length=10, choices=ProgressSource.choices)
+    update = models.OneToOneField(
+        ProgressUpdate,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observation",
+        verbose_name=_("progress update"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_by_name = models.CharField(_("recorded by"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    is_illustrative = models.BooleanField(_("example data"), default=False)
+
+    objects = MilestoneProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress observation")
+        verbose_name_plural = _("progress observations")
+        ordering = ["milestone", "observed_on", "pk"]
+        indexes = [models.Index(fields=["milestone", "observed_on"], name="milestone_progress_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="milestone_progress_obs_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(level=IrmLevel.NO_EVIDENCE)
+                | Q(level=IrmLevel.NOT_STARTED, progress=0)
+                | Q(level=IrmLevel.COMPLETE, progress=100)
+                | Q(level__in=[IrmLevel.LIMITED, IrmLevel.SUBSTANTIAL], progress__gt=0, progress__lt=100),
+                name="milestone_progress_obs_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.observed_on:%Y-%m-%d} · {self.progress} %"
+
+
+def milestone_progress_as_of(day) -> tuple[Case, Case]:
+    """(progress, level) of each milestone row at the end of `day`, in SQL: its latest published observation on or
+    before `day`; 0 and "not started" before the milestone starts, or when nothing was observed by then."""
+    latest = MilestoneProgress.objects.as_of(day).filter(milestone=OuterRef("pk"))
+    not_started_yet = Q(starts_on__gt=day)
+    progress = Case(
+        When(not_started_yet, then=Value(0)),
+        default=Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
+        output_field=IntegerField(),
+    )
+    level = Case(
+        When(not_started_yet, then=Value(IrmLevel.NOT_STARTED.value)),
+        default=Coalesce(Subquery(latest.values("level")[:1]), Value(IrmLevel.NOT_STARTED.value)),
+        output_field=models.CharField(),
+    )
+    return progress, level
+
+
+class BudgetExecutionQuerySet(models.QuerySet):
+    def as_of(self, day):
+        return self.filter(observed_on__lte=day).order_by("-observed_on", "-pk")
+
+
+class BudgetExecution(models.Model):
+    """The budget a commitment had executed by a date, as recorded: Commitment.budget_executed is the latest
+    (commitments.services.commitment_save records a new one whenever it changes), and a report reads the one in
+    force at the end of its period."""
+
+    commitment = models.ForeignKey(
+        Commitment, models.CASCADE, related_name="budget_history", verbose_name=_("commitment")
+    )
+    observed_on = models.DateField(_("executed as of"))
+    amount = models.DecimalField(
+        _("executed budget (USD)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    source = models.CharField(_("entered through"), max_length=10, choices=ProgressSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = BudgetExecutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("executed budget record")
+        verbose_name_plural = _("executed budget records")
+        ordering = ["commitment", "observed_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="budget_execution_gte_0")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} · {self.observed_on:%Y-%m-%d} · {self.amount}"
+
+
+def budget_executed_as_of(day) -> Subquery:
+    """A commitment's executed budget at the end of `day` (on the commitment row annotated): the latest record
+    on or before it; NULL when none was recorded by then."""
+    latest = BudgetExecution.objects.as_of(day).filter(commitment=OuterRef("pk"))
+    return Subquery(latest.values("amount")[:1], output_field=models.DecimalField(max_digits=14, decimal_places=2))
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, commitment__is_published=True)
+
+
+class Indicator(RemembersLoadedRow, models.Model):
+    """A measurable indicator of a commitment's results, after IATI's result/indicator (baseline, target, period
+    values) and Akvo RSR's results framework: what is measured, in what unit, which way is better, from where to
+    where, and how it is measured."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase")
+        DECREASE = "decrease", _("Decrease")
+
+    class Disaggregation(models.TextChoices):
+        NONE = "none", _("None (one value for the whole province)")
+        SEX = "sex", _("By sex")
+        CANTON = "canton", _("By canton")
+        COMMUNITY = "community", _("By community or nationality")
+
+    commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="indicators", verbose_name=_("commitment"))
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=80, help_text=_("What is counted, e.g. “plants” or “km”."))
+    direction = models.CharField(
+        _("better when it"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2)
+    baseline_on = models.DateField(_("baseline date"))
+    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    target_on = models.DateField(_("target date"))
+    method = models.TextField(_("measurement method"), blank=True)
+    source = models.CharField(_("source of the data"), max_length=300, blank=True)
+    disaggregation = models.CharField(
+        _("disaggregated"), max_length=10, choices=Disaggregation.choices, default=Disaggregation.NONE
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_illustrative = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Illustrative data, not the real indicator: pages and exports say so until staff replace it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["commitment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "order"], name="indicator_unique_order"),
+            models.CheckConstraint(
+                condition=Q(target_on__gte=F("baseline_on")), name="indicator_target_after_baseline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} · {self.name}"
+
+    def clean(self):
+        if self.baseline_on and self.target_on and self.target_on < self.baseline_on:
+            raise ValidationError({"target_on": _("The target date cannot be earlier than the baseline date.")})
+        if (
+            self.baseline_value is not None
+            and self.target_value is not None
+            and self.direction
+            and (self.target_value < self.baseline_value) != (self.direction == self.Direction.DECREASE)
+            and self.target_value != self.baseline_value
+        ):
+            raise ValidationError(
+                {
+                    "target_value": _(
+                        "The target goes the other way from the baseline: check the values or the direction."
+                    )
+                }
+            )
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, indicator__in=Indicator.objects.published())
+
+
+class IndicatorValue(RemembersLoadedRow, models.Model):
+    """A measured value of an indicator on a date, for the whole province or for one group of its
+    disaggregation (a sex, a canton, a community), with its source and evidence. Entered by the implementers of
+    the commitment, published by the Planning Directorate; the monitor (FCD) may verify or dispute it
+    (IndicatorVerification)."""
+
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="values", verbose_name=_("indicator"))
+    observed_on = models.DateField(_("date measured"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    group = models.CharField(
+        _("group"),
+        max_length=120,
+        blank=True,
+        help_text=_("For a disaggregated value: the sex, canton or community it counts. Empty for the total."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), blank=True, max_length=500)
+    note = models.TextField(_("note"), blank=True)
+    entered_through = models.CharField(
+        _("entered through"), max_length=10, choices=ProgressSource.choices, default=ProgressSource.ADMIN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_illustrative = models.BooleanField(_("example data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "observed_on", "group", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "observed_on", "group"], name="indicator_value_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        group = f" · {self.group}" if self.group else ""
+        return f"{self.indicator} · {self.observed_on:%Y-%m-%d}{group}: {self.value}"
+
+
+class IndicatorVerification(models.Model):
+    """The independent monitor's (FCD's) word on a measured value: verified or disputed, with its note. Only the
+    monitor writes it; government staff read it and cannot change it."""
+
+    class Status(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        DISPUTED = "disputed", _("Disputed")
+
+    value = models.OneToOneField(
+        IndicatorValue, models.CASCADE, related_name="verification", verbose_name=_("indicator value")
+    )
+    status = models.CharField(_("verdict"), max_length=10, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked on"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("verification by the monitor")
+        verbose_name_plural = _("verifications by the monitor")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.value} · {self.get_status_display()}"
 
 
 class EvidenceQuerySet(models.QuerySet):

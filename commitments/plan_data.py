@@ -572,3 +572,24 @@ EXAMPLE_UPDATES = {
         ),
     ],
 }
+
+# The dated history of the example milestones' progress before the example updates (which report their own
+# observation): (date, progress). With the updates, each milestone's latest observation is its progress above.
+EXAMPLE_PROGRESS = {
+    "ECPTZ0001": {
+        1: [(date(2025, 4, 30), 30), (date(2025, 7, 31), 70)],
+        2: [(date(2025, 9, 30), 15), (date(2025, 12, 31), 35), (date(2026, 3, 31), 55)],
+        3: [(date(2025, 12, 15), 10), (date(2026, 4, 30), 25), (date(2026, 9, 30), 40)],
+    },
+    "ECPTZ0002": {
+        1: [(date(2025, 5, 31), 40), (date(2025, 7, 31), 80)],
+        2: [(date(2025, 11, 30), 10), (date(2026, 2, 28), 30)],
+        3: [(date(2026, 6, 30), 5), (date(2026, 10, 31), 20)],
+    },
+    "ECPTZ0003": {
+        1: [(date(2025, 3, 31), 30), (date(2025, 6, 30), 75)],
+        2: [(date(2025, 9, 30), 20), (date(2025, 12, 15), 40), (date(2026, 6, 30), 60)],
+        3: [(date(2026, 3, 31), 10), (date(2026, 8, 31), 35)],
+        4: [(date(2026, 10, 15), 10)],
+    },
+}

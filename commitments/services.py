@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,40 +11,162 @@ from django.utils import timezone
 from conecta.claims import claim, release
 from conecta.mail import send_templated
 
-from .models import Commitment, Milestone, ProgressUpdate
+from .models import (
+    BudgetExecution,
+    Commitment,
+    IrmLevel,
+    Milestone,
+    MilestoneProgress,
+    ProgressSource,
+    ProgressUpdate,
+)
 from .roles import planner_emails
 
 logger = logging.getLogger(__name__)
 
 
-def commitment_save(*, commitment: Commitment, new: bool = False) -> Commitment:
+def commitment_save(
+    *, commitment: Commitment, new: bool = False, by=None, source: str = ProgressSource.ADMIN, executed_on=None
+) -> Commitment:
     """Save a commitment its admin form or a spreadsheet row has checked (`Commitment.clean`, and what the user
     may edit: commitments.roles.visible_commitments through the admin, which the import asks too). A `new` one is
-    inserted, never written over a row that exists. The change history and the public pages' cache follow from
-    the signals (commitments.signals)."""
+    inserted, never written over a row that exists. A changed executed budget is recorded in its dated history
+    (BudgetExecution) as of `executed_on` (by default today). The change history and the public pages' cache
+    follow from the signals (commitments.signals)."""
+    before = _stored(commitment, ("budget_executed",), new=new)
     commitment.save(force_insert=new)
+    if commitment.budget_executed is not None and before != (commitment.budget_executed,):
+        BudgetExecution.objects.create(
+            commitment=commitment,
+            observed_on=executed_on or timezone.localdate(),
+            amount=commitment.budget_executed,
+            source=source,
+            recorded_by=_user(by),
+        )
     return commitment
 
 
-def milestone_save(*, milestone: Milestone, new: bool = False) -> Milestone:
+def milestone_save(
+    *, milestone: Milestone, new: bool = False, by=None, source: str = ProgressSource.ADMIN, observed_on=None
+) -> Milestone:
     """Save a milestone its admin form or a spreadsheet row has checked: `Milestone.clean`, its order
     (`Milestone.order_taken_error`) and what the user may edit (commitments.roles.visible_commitments, through the
-    admin, which the import asks too). A `new` one is inserted, never written over a row that exists. The change
-    history and the public pages' cache follow from the signals (commitments.signals)."""
+    admin, which the import asks too). A `new` one is inserted, never written over a row that exists.
+
+    A progress or level that differs from the stored one is an observation of its history (MilestoneProgress),
+    dated `observed_on` (by default today) and recorded by `by` through `source`; the milestone then shows its
+    latest observation (milestone_progress_refresh), so an observation dated before a later one enters the
+    history without changing what the milestone shows. The change history and the public pages' cache follow
+    from the signals (commitments.signals)."""
+    before = _stored(milestone, ("progress", "level"), new=new)
+    observed = before != (milestone.progress, milestone.level)
+    today = timezone.localdate()
+    observed_on = observed_on or today
+    if observed and milestone.level == IrmLevel.COMPLETE and milestone.completed_on is None:
+        milestone.completed_on = observed_on
     milestone.save(force_insert=new)
+    if observed:
+        MilestoneProgress.objects.create(
+            milestone=milestone,
+            observed_on=observed_on,
+            progress=milestone.progress,
+            level=milestone.level,
+            source=source,
+            recorded_by=_user(by),
+            recorded_by_name=_user_name(by),
+            is_illustrative=milestone.is_illustrative,
+        )
+        if observed_on < today:  # an observation of today is the latest: none is dated in the future
+            milestone_progress_refresh(milestone=milestone)
     return milestone
+
+
+def milestone_progress_refresh(*, milestone: Milestone) -> Milestone:
+    """Make the milestone show its latest published observation (progress, level, and a completion date while it
+    is complete: the observation's own date when none was given). Without any, it keeps what it holds."""
+    latest = MilestoneProgress.objects.as_of(date.max).filter(milestone=milestone).first()
+    if latest is None:
+        return milestone
+    completed_on = milestone.completed_on if latest.level == IrmLevel.COMPLETE else None
+    if latest.level == IrmLevel.COMPLETE and completed_on is None:
+        completed_on = latest.observed_on
+    wanted = {"progress": latest.progress, "level": latest.level, "completed_on": completed_on}
+    if any(getattr(milestone, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(milestone, name, value)
+        milestone.save(update_fields=[*wanted, "updated_at"])
+    return milestone
+
+
+def _stored(instance, names: tuple[str, ...], *, new: bool):
+    """The values of `names` as the row holds them before this save (None for a new row), from the values the
+    instance was read with when it has them (RemembersLoadedRow), else from the database."""
+    if new or instance.pk is None:
+        return None
+    loaded = instance.__dict__.get("_loaded_row")
+    if loaded is not None and loaded.pk == instance.pk:
+        values = dict(zip(loaded.field_names, loaded.values, strict=True))
+        if all(name in values for name in names):
+            return tuple(values[name] for name in names)
+    return type(instance).objects.filter(pk=instance.pk).values_list(*names).first()
+
+
+def _user(by):
+    return by if by is not None and getattr(by, "pk", None) else None
+
+
+def _user_name(by) -> str:
+    user = _user(by)
+    return user.get_username() if user is not None else ""
 
 
 def update_save(*, update: ProgressUpdate, by) -> ProgressUpdate:
     """Save a progress update from the admin form; a new one is `by`'s, and one that awaits review is announced
-    to the Planning Directorate after the commit (update_queue_staff_notification)."""
+    to the Planning Directorate after the commit (update_queue_staff_notification). A progress it reports for a
+    milestone is that milestone's observation on the update's date (update_progress_record)."""
     created = update.pk is None
     if created:
         update.author = by
     update.save()
+    update_progress_record(update=update)
     if created:
         update_queue_staff_notification(update=update)
     return update
+
+
+def update_progress_record(*, update: ProgressUpdate) -> None:
+    """Keep the observation an update reports in step with it: one on the update's date while it reports a
+    milestone's progress, published while the update is; none otherwise. The milestone then shows its latest
+    published observation."""
+    observation = MilestoneProgress.objects.filter(update=update).first()
+    touched = {observation.milestone_id} if observation is not None else set()
+    if update.milestone_id is None or update.progress is None:
+        if observation is not None:
+            observation.delete()
+    else:
+        wanted = {
+            "milestone_id": update.milestone_id,
+            "observed_on": update.occurred_on,
+            "progress": update.progress,
+            "level": IrmLevel.for_progress(update.progress).value,
+            "is_published": update.is_published,
+            "is_illustrative": update.is_illustrative,
+        }
+        if observation is None:
+            MilestoneProgress.objects.create(
+                update=update,
+                source=ProgressSource.UPDATE,
+                recorded_by=update.author,
+                recorded_by_name=_user_name(update.author),
+                **wanted,
+            )
+        elif any(getattr(observation, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(observation, name, value)
+            observation.save()
+        touched.add(update.milestone_id)
+    for milestone in Milestone.objects.filter(pk__in=touched):
+        milestone_progress_refresh(milestone=milestone)
 
 
 def update_queue_staff_notification(*, update: ProgressUpdate) -> None:

@@ -2,7 +2,19 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionPlan, Canton, Commitment, Evidence, Institution, Milestone, OgpValue, Parish, ProgressUpdate
+from .models import (
+    ActionPlan,
+    Canton,
+    Commitment,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Institution,
+    Milestone,
+    OgpValue,
+    Parish,
+    ProgressUpdate,
+)
 
 
 @register(ActionPlan)
@@ -48,3 +60,13 @@ class ProgressUpdateTranslation(TranslationOptions):
 @register(Evidence)
 class EvidenceTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Indicator)
+class IndicatorTranslation(TranslationOptions):
+    fields = ("name", "unit", "method", "source")
+
+
+@register(IndicatorValue)
+class IndicatorValueTranslation(TranslationOptions):
+    fields = ("source", "note")

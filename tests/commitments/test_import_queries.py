@@ -15,8 +15,9 @@ from .admin_helpers import row_errors, spanish, state
 
 pytestmark = pytest.mark.django_db
 
-# Per row, what is left: the row's savepoint and its release, the UPDATE (or INSERT) and its change record.
-QUERIES_PER_ROW = 4
+# Per row, what is left: the row's savepoint and its release, the UPDATE (or INSERT), its change record and the
+# observation of its progress (commitments.services.milestone_save).
+QUERIES_PER_ROW = 5
 
 
 @pytest.fixture
