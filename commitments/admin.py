@@ -3,14 +3,17 @@ protected published records and a visible change log."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
@@ -21,18 +24,30 @@ from . import roles, services
 from .forms import SpreadsheetImportForm
 from .models import (
     ActionPlan,
+    BudgetExecution,
     Canton,
     ChangeRecord,
     Commitment,
     Evidence,
+    Indicator,
+    IndicatorValue,
+    IndicatorVerification,
     Institution,
     Milestone,
+    MilestoneProgress,
     OgpValue,
     Parish,
+    ProgressSource,
     ProgressUpdate,
     StaffProfile,
 )
-from .resources import AdminImportRules, CommitmentResource, MilestoneResource
+from .resources import (
+    AdminImportRules,
+    CommitmentResource,
+    IndicatorResource,
+    IndicatorValueResource,
+    MilestoneResource,
+)
 from .staff import ProtectPublishedMixin, ReadOnlyAdminMixin, ScopedMixin
 
 # Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
@@ -98,6 +113,65 @@ def _short(value) -> str:
 
 def _scoped_commitments(request):
     return roles.visible_commitments(request.user, Commitment.objects.select_related("plan"))
+
+
+# Late, in the admin lists: the same SQL rules as the public pages (commitments.models.milestone_overdue,
+# milestone_completed_late, commitment_overdue), as a filter and a column.
+
+
+class MilestoneOverdueFilter(admin.SimpleListFilter):
+    """Milestones past their due date and not complete, today (MilestoneQuerySet.with_schedule)."""
+
+    title = _("overdue")
+    parameter_name = "vencido"
+
+    def lookups(self, request, model_admin):
+        return [("si", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("si", "no"):
+            return queryset
+        if "overdue" not in queryset.query.annotations:
+            queryset = queryset.with_schedule()
+        return queryset.filter(overdue=self.value() == "si")
+
+
+class CommitmentEndedIncompleteFilter(admin.SimpleListFilter):
+    """Commitments whose end date has passed while incomplete (the `overdue` annotation of with_progress, which
+    the admin's queryset carries)."""
+
+    title = _("ended incomplete")
+    parameter_name = "vencido"
+
+    def lookups(self, request, model_admin):
+        return [("si", _("Ended without being completed")), ("no", _("In time or complete"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("si", "no"):
+            return queryset
+        if "overdue" not in queryset.query.annotations:
+            queryset = queryset.with_progress()
+        return queryset.filter(overdue=self.value() == "si")
+
+
+def _days_overdue(days: int) -> str:
+    return ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days}
+
+
+@admin.display(description=_("overdue"))
+def milestone_schedule(milestone: Milestone):
+    if milestone.is_overdue:
+        return format_html('<strong class="late">{}</strong>', _days_overdue(milestone.days_overdue))
+    if milestone.is_completed_late:
+        return _("completed late")
+    return "—"
+
+
+@admin.display(description=_("ended incomplete"))
+def commitment_ended_incomplete(commitment: Commitment):
+    if not commitment.is_overdue:
+        return "—"
+    return format_html('<strong class="late">{}</strong>', _days_overdue(commitment.days_overdue))
 
 
 class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
@@ -231,11 +305,101 @@ class ParishAdmin(TabbedTranslationAdmin):
     search_fields = ["name_es", "name_qu", "code"]
 
 
+class DatedChangeForm(forms.ModelForm):
+    """A form with one date that is no column of its record: the date of a change of `dated_fields` (a
+    milestone's progress, a commitment's executed budget), named `date_field`, for the history the save records.
+    Today unless changed, never in the future, and needed only when one of `dated_fields` changes."""
+
+    date_field = ""
+    dated_fields: tuple[str, ...] = ()
+    missing_date: str = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        name = self.date_field
+        day = cleaned.get(name)
+        if day is not None and day > timezone.localdate():
+            self.add_error(name, _("This date is in the future: give the day it was reached or reported."))
+        elif day is None and name in self.fields and name not in self.errors:
+            if any(changed in self.changed_data for changed in self.dated_fields):
+                self.add_error(name, self.missing_date)
+        return cleaned
+
+
+def _date_of_change(label, help_text) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        initial=timezone.localdate,
+        help_text=help_text,
+        widget=admin.widgets.AdminDateWidget,
+    )
+
+
+class MilestoneAdminForm(DatedChangeForm):
+    date_field = "observed_on"
+    dated_fields = ("progress", "level")
+    missing_date = _("Give the date of this progress: when it was reached or reported.")
+
+    observed_on = _date_of_change(
+        _("Date of this progress"),
+        _(
+            "When it was reached or reported (today unless you change it; never in the future). A changed progress "
+            "or level enters the milestone's dated history on this date; the public page shows the latest one."
+        ),
+    )
+
+
+class CommitmentAdminForm(DatedChangeForm):
+    date_field = "executed_on"
+    dated_fields = ("budget_executed",)
+    missing_date = _("Give the date up to which this budget was executed.")
+
+    executed_on = _date_of_change(
+        _("Executed budget as of"),
+        _(
+            "The day up to which the executed budget above was spent (today unless you change it; never in the "
+            "future). A changed amount enters the commitment's dated budget history on this date."
+        ),
+    )
+
+
+class HistoryGoesWithItMixin:
+    """A record's dated history (a milestone's or an update's progress observations, a commitment's executed budget
+    records) is deleted with it: whoever may delete the draft record may delete its history, which its own admin
+    only shows (MilestoneProgressAdmin, BudgetExecutionAdmin)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        histories = {str(MilestoneProgress._meta.verbose_name), str(BudgetExecution._meta.verbose_name)}
+        return deleted, counts, {name for name in perms_needed if str(name) not in histories}, protected
+
+
 @admin.register(Commitment)
-class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin):
+class CommitmentAdmin(
+    HistoryGoesWithItMixin, ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin
+):
     resource_classes = [CommitmentResource]
-    list_display = ["code", "title", "axis", "lead", "progress_display", "irm_level_display", "is_published"]
-    list_filter = ["plan", "axis", "is_published", "lead_department", "ogp_values", "cantons"]
+    form = CommitmentAdminForm
+    list_display = [
+        "code",
+        "title",
+        "axis",
+        "lead",
+        "progress_display",
+        "irm_level_display",
+        commitment_ended_incomplete,
+        "is_published",
+    ]
+    list_filter = [
+        "plan",
+        "axis",
+        "is_published",
+        CommitmentEndedIncompleteFilter,
+        "lead_department",
+        "ogp_values",
+        "cantons",
+    ]
     list_select_related = ["lead_institution", "lead_department", "plan"]
     search_fields = ["code", "title_es", "title_qu"]
     filter_horizontal = ["ogp_values", "supporting_institutions", "cantons", "parishes"]
@@ -249,7 +413,7 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
         (_("Institutions"), {"fields": ["lead_institution", "lead_department", "supporting_institutions"]}),
         (
             _("Dates and budget"),
-            {"fields": ["starts_on", "ends_on", "budget_planned", "budget_executed", "budget_source"]},
+            {"fields": ["starts_on", "ends_on", "budget_planned", "budget_executed", "executed_on", "budget_source"]},
         ),
         (_("Territory"), {"fields": ["cantons", "parishes"]}),
         (
@@ -263,7 +427,13 @@ class CommitmentAdmin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, Import
         return super().get_queryset(request).with_progress()
 
     def save_model(self, request, obj, form, change):
-        services.commitment_save(commitment=obj, new=not change)
+        services.commitment_save(
+            commitment=obj,
+            new=not change,
+            by=request.user,
+            source=ProgressSource.ADMIN,
+            executed_on=form.cleaned_data.get("executed_on"),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -410,7 +580,7 @@ class UpdateEvidenceInline(EvidenceInline):
     fk_name = "update"
 
 
-class CommitmentPartAdminMixin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixin):
+class CommitmentPartAdminMixin(HistoryGoesWithItMixin, ChangeLogMixin, ScopedMixin, ProtectPublishedMixin):
     """What the admins of a commitment's milestones and progress updates share: a department works on those of the
     commitments it leads (the spreadsheet import asks the admin, resources.AdminImportRules, so the form and the
     import follow this one rule), only the Planning Directorate publishes, a published one stays, and each change
@@ -433,22 +603,97 @@ class CommitmentPartAdminMixin(ChangeLogMixin, ScopedMixin, ProtectPublishedMixi
 @admin.register(Milestone)
 class MilestoneAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
     resource_classes = [MilestoneResource]
-    list_display = ["__str__", "due_on", "level", "progress", "weight", "is_published", "is_illustrative"]
-    list_filter = ["level", "is_published", "is_illustrative", "commitment__plan", "commitment"]
+    list_display = [
+        "__str__",
+        "due_on",
+        milestone_schedule,
+        "level",
+        "progress",
+        "weight",
+        "is_published",
+        "is_illustrative",
+    ]
+    list_filter = ["level", MilestoneOverdueFilter, "is_published", "is_illustrative", "commitment__plan", "commitment"]
     list_select_related = ["commitment"]
     search_fields = ["title_es", "title_qu", "commitment__code"]
-    readonly_fields = ["change_log"]
+    readonly_fields = ["change_log", "progress_history"]
     inlines = [MilestoneEvidenceInline]
+    form = MilestoneAdminForm
     fieldsets = [
         (None, {"fields": ["commitment", "order", "weight", "title", "description", "expected_output"]}),
         (_("Dates"), {"fields": ["starts_on", "due_on", "completed_on"]}),
-        (_("Progress"), {"fields": ["level", "progress", "responsible_institution"]}),
+        (
+            _("Progress"),
+            {"fields": ["level", "progress", "observed_on", "responsible_institution", "progress_history"]},
+        ),
         (_("Publication"), {"fields": ["is_published", "is_illustrative"]}),
         (_("History"), {"fields": ["change_log"]}),
     ]
 
     def save_model(self, request, obj, form, change):
-        services.milestone_save(milestone=obj, new=not change)
+        entered, day = (obj.progress, obj.level), form.cleaned_data.get("observed_on")
+        services.milestone_save(
+            milestone=obj, new=not change, by=request.user, source=ProgressSource.ADMIN, observed_on=day
+        )
+        if (obj.progress, obj.level) != entered:
+            messages.info(
+                request,
+                _(
+                    "The progress of %(day)s is in the milestone's history; a later one is recorded, so the "
+                    "milestone still shows %(progress)s %%."
+                )
+                % {"day": day.isoformat() if day else "", "progress": obj.progress},
+            )
+
+    @admin.display(description=_("Progress history"))
+    def progress_history(self, obj):
+        """Its dated observations, latest first, wherever they were entered (this form, an import, an update)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        observations = obj.observations.select_related("recorded_by", "update").order_by("-observed_on", "-pk")
+        shown = list(observations[:HISTORY_ROWS])
+        if not shown:
+            return _("No progress recorded yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} %</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    o.observed_on.isoformat(),
+                    o.progress,
+                    o.get_level_display(),
+                    o.get_source_display(),
+                    o.recorded_by_name or (o.recorded_by.get_username() if o.recorded_by else "—"),
+                    format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("admin:commitments_progressupdate_change", args=[o.update_id]),
+                        o.update.title,
+                    )
+                    if o.update_id
+                    else "—",
+                    _("published") if o.is_published else _("draft"),
+                )
+                for o in shown
+            ),
+        )
+        return format_html(
+            '<table class="conecta-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            '<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table><p><a href="{}">{}</a></p>',
+            _("Date"),
+            _("Progress"),
+            _("IRM level"),
+            _("Entered through"),
+            _("Who"),
+            _("Progress update"),
+            _("Publication"),
+            rows,
+            reverse("admin:commitments_milestoneprogress_changelist") + f"?milestone={obj.pk}",
+            _("All observations of this milestone"),
+        )
+
+
+# The milestone form shows this many of its latest observations, and links to the rest.
+HISTORY_ROWS = 30
 
 
 @admin.register(ProgressUpdate)
@@ -479,6 +724,15 @@ class ProgressUpdateAdmin(CommitmentPartAdminMixin, TabbedTranslationAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "progress" and field is not None:
+            field.help_text = _(
+                "The milestone's progress this update reports, if any (choose the milestone above). Once the update "
+                "is published, it is the milestone's progress on the update's date, in its public history."
+            )
+        return field
+
     def save_model(self, request, obj, form, change):
         services.update_save(update=obj, by=request.user)
         if not change and not obj.is_published:
@@ -506,3 +760,247 @@ class ChangeRecordAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
     @admin.display(description=_("what changed"))
     def what_changed(self, obj):
         return format_changes(obj.changes)
+
+
+@admin.register(MilestoneProgress)
+class MilestoneProgressAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
+    """The dated history of the milestones' progress, as the portal recorded it: read here, entered on the
+    milestone's form, by a spreadsheet import or by a progress update (services.milestone_save,
+    update_progress_record)."""
+
+    commitment_path = "milestone__commitment__"
+    list_display = [
+        "milestone",
+        "observed_on",
+        "progress_display",
+        "level",
+        "source",
+        "who",
+        "update_link",
+        "is_published",
+        "is_illustrative",
+    ]
+    list_filter = ["source", "level", "is_published", "is_illustrative", "milestone__commitment__plan"]
+    list_select_related = ["milestone__commitment", "recorded_by", "update"]
+    search_fields = ["milestone__title_es", "milestone__title_qu", "milestone__commitment__code"]
+    date_hierarchy = "observed_on"
+    ordering = ["-observed_on", "-pk"]
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_display(self, obj):
+        return f"{obj.progress} %"
+
+    @admin.display(description=_("recorded by"))
+    def who(self, obj):
+        return obj.recorded_by_name or (obj.recorded_by.get_username() if obj.recorded_by else "—")
+
+    @admin.display(description=_("progress update"))
+    def update_link(self, obj):
+        if obj.update_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:commitments_progressupdate_change", args=[obj.update_id]), obj.update
+        )
+
+
+@admin.register(BudgetExecution)
+class BudgetExecutionAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
+    """The dated history of the commitments' executed budget (services.commitment_save): read here, entered on
+    the commitment's form or by a spreadsheet import."""
+
+    commitment_path = "commitment__"
+    list_display = ["commitment", "observed_on", "amount", "source", "recorded_by"]
+    list_filter = ["source", "commitment__plan"]
+    list_select_related = ["commitment", "recorded_by"]
+    search_fields = ["commitment__code"]
+    date_hierarchy = "observed_on"
+    ordering = ["-observed_on", "-pk"]
+
+
+# Indicators: what a commitment measures (IndicatorAdmin), its measured values (IndicatorValueAdmin), and the
+# independent monitor's verdict on them (IndicatorVerificationAdmin). A department works on those of the
+# commitments it leads, only the Planning Directorate publishes, a published one stays; only the monitor writes
+# verdicts, which government staff read.
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = [
+        "__str__",
+        "unit",
+        "direction",
+        "baseline_value",
+        "target_value",
+        "target_on",
+        "is_published",
+        "is_illustrative",
+    ]
+    list_filter = ["is_published", "is_illustrative", "disaggregation", "commitment__plan", "commitment"]
+    list_select_related = ["commitment"]
+    search_fields = ["name_es", "name_qu", "commitment__code"]
+    readonly_fields = ["values_list", "change_log"]
+    fieldsets = [
+        (None, {"fields": ["commitment", "order", "name", "unit", "direction", "disaggregation"]}),
+        (_("Baseline and target"), {"fields": ["baseline_value", "baseline_on", "target_value", "target_on"]}),
+        (_("How it is measured"), {"fields": ["method", "source"]}),
+        (_("Publication"), {"fields": ["is_published", "is_illustrative"]}),
+        (_("Measured values"), {"fields": ["values_list"]}),
+        (_("History"), {"fields": ["change_log"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_save(indicator=obj, new=not change, by=request.user)
+
+    @admin.display(description=_("measured values"))
+    def values_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        add = format_html(
+            '<p><a href="{}?indicator={}">{}</a></p>',
+            reverse("admin:commitments_indicatorvalue_add"),
+            obj.pk,
+            _("Add a measured value"),
+        )
+        values = obj.values.select_related("verification").order_by("observed_on", "group", "pk")
+        if not values:
+            return format_html("<p>{}</p>{}", _("No values measured yet."), add)
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}{}</a>: {} {} · {}{}</li>',
+            (
+                (
+                    reverse("admin:commitments_indicatorvalue_change", args=[value.pk]),
+                    value.observed_on.isoformat(),
+                    f" · {value.group}" if value.group else "",
+                    value.value,
+                    obj.unit,
+                    _("published") if value.is_published else _("draft"),
+                    _verdict(value),
+                )
+                for value in values
+            ),
+        )
+        return format_html("<ol>{}</ol>{}", rows, add)
+
+
+def _verdict(value: IndicatorValue):
+    verification = getattr(value, "verification", None)
+    if verification is None:
+        return ""
+    return format_html(" · <strong>{}</strong>", verification.get_status_display())
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
+    commitment_path = "indicator__commitment__"
+    resource_classes = [IndicatorValueResource]
+    list_display = ["indicator", "observed_on", "group", "value", "verdict", "is_published", "is_illustrative"]
+    list_filter = [
+        "is_published",
+        "is_illustrative",
+        "verification__status",
+        "entered_through",
+        "indicator__commitment__plan",
+        "indicator__commitment",
+    ]
+    list_select_related = ["indicator__commitment", "verification"]
+    search_fields = ["indicator__name_es", "indicator__name_qu", "indicator__commitment__code", "group"]
+    readonly_fields = ["verification_display", "entered_through", "recorded_by", "change_log"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "observed_on", "group", "value"]}),
+        (_("Source and evidence"), {"fields": ["source", "evidence_url", "note"]}),
+        (_("Publication"), {"fields": ["is_published", "is_illustrative"]}),
+        (_("Independent monitor"), {"fields": ["verification_display"]}),
+        (_("Source and history"), {"fields": ["entered_through", "recorded_by", "change_log"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.filter(commitment__in=_scoped_commitments(request)).select_related(
+                "commitment"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_value_save(value=obj, by=request.user, source=ProgressSource.ADMIN, new=not change)
+
+    def has_delete_permission(self, request, obj=None):
+        # The monitor's verdict is its own: the value it was given on stays with it.
+        if obj is not None and getattr(obj, "verification", None) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(verification__isnull=False).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    @admin.display(description=_("monitor's verdict"), ordering="verification__status")
+    def verdict(self, obj):
+        verification = getattr(obj, "verification", None)
+        return verification.get_status_display() if verification is not None else "—"
+
+    @admin.display(description=_("The independent monitor's verdict"))
+    def verification_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        verification = getattr(obj, "verification", None)
+        if verification is None:
+            return format_html(
+                '{} <a href="{}?value={}">{}</a>',
+                _("The independent monitor has not checked this value yet."),
+                reverse("admin:commitments_indicatorverification_add"),
+                obj.pk,
+                _("Verify or dispute it (the monitor only)"),
+            )
+        return format_html(
+            '<strong>{}</strong> · {} · {}{} <a href="{}">{}</a>',
+            verification.get_status_display(),
+            verification.checked_at.strftime("%Y-%m-%d %H:%M"),
+            verification.checked_by.get_username() if verification.checked_by else "—",
+            format_html("<br>{}", verification.note) if verification.note else "",
+            reverse("admin:commitments_indicatorverification_change", args=[verification.pk]),
+            _("Open the verification"),
+        )
+
+
+@admin.register(IndicatorVerification)
+class IndicatorVerificationAdmin(ChangeLogMixin, ScopedMixin, admin.ModelAdmin):
+    """Only the monitor (group "Monitor (FCD)") adds or changes a verdict; government staff, superusers
+    included, read them (services.indicator_verification_save refuses anyone else too). Nobody deletes one."""
+
+    commitment_path = "value__indicator__commitment__"
+    list_display = ["value", "status", "checked_by", "checked_at"]
+    list_filter = ["status", "value__indicator__commitment"]
+    list_select_related = ["value__indicator__commitment", "checked_by"]
+    search_fields = ["value__indicator__name_es", "value__indicator__commitment__code", "note"]
+    raw_id_fields = ["value"]
+    fields = ["value", "status", "note", "checked_by", "checked_at", "change_log"]
+    readonly_fields = ["checked_by", "checked_at", "change_log"]
+
+    def _is_monitor(self, request) -> bool:
+        return roles.in_group(request.user, roles.MONITOR)
+
+    def has_add_permission(self, request):
+        return self._is_monitor(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_monitor(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("value")  # a verdict stays with the value it was given on
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "value":
+            kwargs["queryset"] = IndicatorValue.objects.select_related("indicator__commitment")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.indicator_verification_save(verification=obj, by=request.user)

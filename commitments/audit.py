@@ -12,13 +12,22 @@ from decimal import Decimal
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from modeltranslation.translator import translator
+from modeltranslation.translator import NotRegistered, translator
 
 from conecta.audit import current_actor
 
-from .models import ChangeRecord, Commitment, Evidence, Milestone, ProgressUpdate
+from .models import (
+    ChangeRecord,
+    Commitment,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    IndicatorVerification,
+    Milestone,
+    ProgressUpdate,
+)
 
-AUDITED = (Commitment, Milestone, ProgressUpdate, Evidence)
+AUDITED = (Commitment, Milestone, ProgressUpdate, Evidence, Indicator, IndicatorValue, IndicatorVerification)
 IGNORED_FIELDS = {"id", "created_at", "updated_at", "staff_notified_at", "search_text"}
 
 
@@ -36,7 +45,10 @@ def _plain(value):
 
 def _snapshot(instance: models.Model) -> dict:
     # A translated field's own column mirrors the default language's, which is recorded as <field>_es.
-    translated = set(translator.get_options_for_model(type(instance)).all_fields)
+    try:
+        translated = set(translator.get_options_for_model(type(instance)).all_fields)
+    except NotRegistered:  # a model with no translated field (the monitor's verdicts)
+        translated = set()
     return {
         field.attname: _plain(getattr(instance, field.attname))
         for field in instance._meta.concrete_fields
@@ -57,6 +69,10 @@ def _commitment_code(instance) -> str:
     if isinstance(instance, Evidence):
         subject = instance.milestone if instance.milestone_id else instance.update if instance.update_id else None
         return _commitment_code(subject) if subject is not None else ""
+    if isinstance(instance, IndicatorValue):
+        return _commitment_code(instance.indicator) if instance.indicator_id else ""
+    if isinstance(instance, IndicatorVerification):
+        return _commitment_code(instance.value) if instance.value_id else ""
     return getattr(instance.commitment, "code", "") if instance.commitment_id else ""
 
 

@@ -17,6 +17,8 @@ from .models import (
     BudgetExecution,
     Canton,
     Commitment,
+    Indicator,
+    IndicatorValue,
     Institution,
     IrmLevel,
     Milestone,
@@ -120,6 +122,7 @@ def real_plan_load(*, tally: LoadTally | None = None) -> ActionPlan:
             tally.add("commitment links", created=True, count=len(wanted))
         _load_example_milestones(commitment)
         tally.add("milestones", created=True, count=len(plan_data.EXAMPLE_MILESTONES[commitment.code]))
+        _load_example_indicators(commitment, tally=tally)
         tally.add("progress updates", created=True, count=len(plan_data.EXAMPLE_UPDATES[commitment.code]))
     return plan
 
@@ -173,6 +176,32 @@ def _load_example_milestones(commitment: Commitment) -> None:
         services.update_progress_record(update=update)
     for milestone in by_order.values():
         services.milestone_progress_refresh(milestone=milestone)
+
+
+def _load_example_indicators(commitment: Commitment, *, tally: LoadTally) -> None:
+    """The commitment's illustrative indicators and their values (plan_data.EXAMPLE_INDICATORS), published and
+    flagged as example data, through the services staff use (the indicator names the source of its values)."""
+    for row in plan_data.EXAMPLE_INDICATORS.get(commitment.code, []):
+        fields = {key: value for key, value in row.items() if key != "values"}
+        indicator = services.indicator_save(
+            indicator=Indicator(commitment=commitment, **fields, is_published=True, is_illustrative=True), new=True
+        )
+        for day, number, group in row["values"]:
+            services.indicator_value_save(
+                value=IndicatorValue(
+                    indicator=indicator,
+                    observed_on=day,
+                    value=number,
+                    group=group,
+                    is_published=True,
+                    is_illustrative=True,
+                ),
+                by=None,
+                source=ProgressSource.LOADED,
+                new=True,
+            )
+        tally.add("indicators", created=True)
+        tally.add("indicator values", created=True, count=len(row["values"]))
 
 
 def synthetic_prefix(size: int) -> str:

@@ -445,7 +445,8 @@ class Commitment(RemembersLoadedRow, models.Model):
         """Its end date has passed and it is not complete (commitment_overdue, the `overdue` annotation)."""
         if "overdue" not in self.__dict__:
             progress = self.progress
-            self.overdue = self.ends_on < timezone.localdate() and (progress is None or progress < 100)
+            ended = self.ends_on is not None and self.ends_on < timezone.localdate()
+            self.overdue = ended and (progress is None or progress < 100)
         return self.overdue
 
     @property
@@ -609,7 +610,7 @@ class Milestone(RemembersLoadedRow, models.Model):
         """Past its due date and not complete (milestone_overdue: the `overdue` annotation when the row has it)."""
         if "overdue" in self.__dict__:
             return self.overdue
-        return self.level != IrmLevel.COMPLETE and self.due_on < timezone.localdate()
+        return self.due_on is not None and self.level != IrmLevel.COMPLETE and self.due_on < timezone.localdate()
 
     @property
     def days_overdue(self) -> int:
@@ -620,7 +621,11 @@ class Milestone(RemembersLoadedRow, models.Model):
         """Completed after its due date (milestone_completed_late)."""
         if "completed_late" in self.__dict__:
             return self.completed_late
-        return self.level == IrmLevel.COMPLETE and self.completed_on is not None and self.completed_on > self.due_on
+        return (
+            self.level == IrmLevel.COMPLETE
+            and None not in (self.completed_on, self.due_on)
+            and self.completed_on > self.due_on
+        )
 
 
 def commitment_progress(*, as_of=None) -> Subquery:
@@ -739,6 +744,15 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
     def clean(self):
         if self.milestone_id and self.commitment_id and self.milestone.commitment_id != self.commitment_id:
             raise ValidationError({"milestone": _("The milestone belongs to another commitment.")})
+        # A progress reported is its milestone's observation on the update's date (services.update_progress_record):
+        # it needs the milestone it measures, and a date that has come.
+        if self.progress is not None and not self.milestone_id:
+            message = _("A reported progress needs its milestone: choose the milestone it measures, or leave it empty.")
+            raise ValidationError({"progress": message})
+        if self.progress is not None and self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError(
+                {"occurred_on": _("An update that reports a progress cannot be dated in the future.")}
+            )
 
 
 class ProgressSource(models.TextChoices):
@@ -1018,6 +1032,16 @@ class IndicatorValue(RemembersLoadedRow, models.Model):
     def __str__(self) -> str:
         group = f" · {self.group}" if self.group else ""
         return f"{self.indicator} · {self.observed_on:%Y-%m-%d}{group}: {self.value}"
+
+    def clean(self):
+        """A value is measured, so never dated after today; a group only where the indicator is disaggregated."""
+        errors = {}
+        if self.observed_on and self.observed_on > timezone.localdate():
+            errors["observed_on"] = _("A measured value cannot be dated in the future.")
+        if self.group and self.indicator_id and self.indicator.disaggregation == Indicator.Disaggregation.NONE:
+            errors["group"] = _("This indicator is not disaggregated: leave the group empty for its total.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class IndicatorVerification(models.Model):

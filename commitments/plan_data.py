@@ -593,3 +593,176 @@ EXAMPLE_PROGRESS = {
         4: [(date(2026, 10, 15), 10)],
     },
 }
+
+# Illustrative indicators, a few per commitment, with dated values: OGP's pages publish none (pastaza-facts.md
+# A.2), so each is flagged `is_illustrative` and shown as example data until staff replace it. Only the baseline
+# of the first, the 60,000 plants a year of ECPTZ0001's status quo, is a figure of the plan's own record; every
+# target and value is invented to show how the page reads. The groups of disaggregated values are data, in Spanish.
+# Each dict holds Indicator's fields; "values" are (date, value, group), "" for the total.
+EXAMPLE_INDICATORS = {
+    "ECPTZ0001": [
+        {
+            "order": 1,
+            "name_es": "Plantas producidas al año en el vivero provincial",
+            "name_qu": "Markapak yura wiñachina wasipi watanta wiñachishka yurakuna",
+            "unit_es": "plantas",
+            "unit_qu": "yurakuna",
+            "direction": "increase",
+            "disaggregation": "none",
+            "baseline_value": 60000,
+            "baseline_on": date(2024, 12, 31),
+            "target_value": 75000,
+            "target_on": date(2027, 2, 28),
+            "method_es": (
+                "Plantas despachadas por el vivero provincial en los doce meses anteriores a la fecha de medición, "
+                "según sus registros de despacho."
+            ),
+            "method_qu": (
+                "Markapak yura wiñachina wasimanta chunka ishkay killakunapi kachashka yurakunata yupana, kachashka "
+                "killkakunapi rikushpa."
+            ),
+            "source_es": "Registros del vivero provincial, Dirección de Gestión Ambiental",
+            "source_qu": "Markapak yura wiñachina wasipak killkakuna, Allpamamata Kamana Ukku",
+            "values": [
+                (date(2025, 6, 30), 61800, ""),
+                (date(2025, 12, 31), 64200, ""),
+                (date(2026, 6, 30), 67500, ""),
+            ],
+        },
+        {
+            "order": 2,
+            "name_es": "Personas participantes en campañas de educación ambiental",
+            "name_qu": "Allpamamamanta yachachiykunapi tantanakushka runakuna",
+            "unit_es": "personas",
+            "unit_qu": "runakuna",
+            "direction": "increase",
+            "disaggregation": "sex",
+            "baseline_value": 0,
+            "baseline_on": date(2025, 6, 1),
+            "target_value": 2000,
+            "target_on": date(2026, 6, 30),
+            "method_es": (
+                "Participantes registrados en las listas de asistencia de cada campaña, sumados desde el inicio del "
+                "compromiso."
+            ),
+            "method_qu": (
+                "Tukuy yachachiykunapi shutita killkachishka runakunata yupana, ruraykuna kallarishka punchamanta."
+            ),
+            "source_es": "Listas de asistencia de las campañas, Dirección de Gestión Ambiental",
+            "source_qu": "Yachachiykunapak shutikunata killkashka pankakuna, Allpamamata Kamana Ukku",
+            "values": [
+                (date(2025, 12, 31), 640, ""),
+                (date(2025, 12, 31), 352, "Mujeres"),
+                (date(2025, 12, 31), 288, "Hombres"),
+                (date(2026, 5, 20), 1380, ""),
+                (date(2026, 5, 20), 760, "Mujeres"),
+                (date(2026, 5, 20), 620, "Hombres"),
+            ],
+        },
+    ],
+    "ECPTZ0002": [
+        {
+            "order": 1,
+            "name_es": "Emprendimientos acompañados por el centro de emprendimiento",
+            "name_qu": "Mushuk ruraykunapak wasi yanapashka mushuk katuykuna",
+            "unit_es": "emprendimientos",
+            "unit_qu": "mushuk katuykuna",
+            "direction": "increase",
+            "disaggregation": "canton",
+            "baseline_value": 0,
+            "baseline_on": date(2026, 3, 1),
+            "target_value": 120,
+            "target_on": date(2027, 2, 28),
+            "method_es": (
+                "Emprendimientos con ficha de acompañamiento abierta en el centro (trámites, registros sanitarios o "
+                "comercialización), sumados desde la apertura de la primera cohorte."
+            ),
+            "method_qu": (
+                "Wasipi yanapay killkata paskashka mushuk katuykunata yupana (kamachik killkakunata hapinkapak, "
+                "katunkapak yanapay), shukniki tantanakuy kallarishka punchamanta."
+            ),
+            "source_es": "Registro de acompañamiento del centro, Dirección de Desarrollo Sustentable",
+            "source_qu": "Wasipak yanapay killka, Alli Kawsayta Wiñachina Ukku",
+            "values": [
+                (date(2026, 6, 30), 41, ""),
+                (date(2026, 10, 31), 66, ""),
+                (date(2026, 10, 31), 38, "Pastaza"),
+                (date(2026, 10, 31), 14, "Mera"),
+                (date(2026, 10, 31), 9, "Santa Clara"),
+                (date(2026, 10, 31), 5, "Arajuno"),
+            ],
+        },
+        {
+            "order": 2,
+            "name_es": "Emprendimientos que obtuvieron su registro sanitario con apoyo del centro",
+            "name_qu": "Wasipak yanapaywan kamachik killkata hapishka mushuk katuykuna",
+            "unit_es": "emprendimientos",
+            "unit_qu": "mushuk katuykuna",
+            "direction": "increase",
+            "disaggregation": "none",
+            "baseline_value": 0,
+            "baseline_on": date(2026, 3, 1),
+            "target_value": 40,
+            "target_on": date(2027, 2, 28),
+            "method_es": "Registros sanitarios emitidos a emprendimientos acompañados por el centro, sumados.",
+            "method_qu": "Wasi yanapashka mushuk katuykunaman kushka kamachik killkakunata yupana.",
+            "source_es": "Registro de acompañamiento del centro, Dirección de Desarrollo Sustentable",
+            "source_qu": "Wasipak yanapay killka, Alli Kawsayta Wiñachina Ukku",
+            "values": [(date(2026, 6, 30), 5, ""), (date(2026, 10, 31), 12, "")],
+        },
+    ],
+    "ECPTZ0003": [
+        {
+            "order": 1,
+            "name_es": "Kilómetros de vías rurales con mantenimiento",
+            "name_qu": "Allichishka sacha llakta ñankunapak kilometrokuna",
+            "unit_es": "km",
+            "unit_qu": "km",
+            "direction": "increase",
+            "disaggregation": "none",
+            "baseline_value": 0,
+            "baseline_on": date(2025, 1, 1),
+            "target_value": 600,
+            "target_on": date(2027, 2, 28),
+            "method_es": (
+                "Kilómetros de vías rurales con mantenimiento concluido (relastre, reconformación o limpieza de "
+                "cunetas), por administración directa o por contratación, sumados desde el inicio del compromiso."
+            ),
+            "method_qu": (
+                "Kallarishka punchamanta allichishka sacha llakta ñankunata kilometrokunapi yupana (rumita churashka, "
+                "allichishka, yaku ñankunata pichashka)."
+            ),
+            "source_es": "Informes de mantenimiento vial, Dirección de Obras Públicas",
+            "source_qu": "Ñan allichina willachikkuna, Tukuykunapak Ruraykuna Ukku",
+            "values": [
+                (date(2025, 6, 30), 85, ""),
+                (date(2025, 12, 31), 190, ""),
+                (date(2026, 6, 30), 305, ""),
+            ],
+        },
+        {
+            "order": 2,
+            "name_es": "Días promedio de respuesta a las solicitudes de mantenimiento vial",
+            "name_qu": "Ñan allichina mañaykunaman kutichinkapak chawpi punchakuna",
+            "unit_es": "días",
+            "unit_qu": "punchakuna",
+            "direction": "decrease",
+            "disaggregation": "none",
+            "baseline_value": 90,
+            "baseline_on": date(2025, 12, 31),
+            "target_value": 30,
+            "target_on": date(2027, 2, 28),
+            "method_es": (
+                "Promedio de días entre el ingreso de una solicitud al registro público y su respuesta, para las "
+                "solicitudes respondidas en los tres meses anteriores a la fecha."
+            ),
+            "method_qu": (
+                "Mañaykuna killkapi yaykushka punchamanta kutichishka punchakama, kimsa killakunapi kutichishka "
+                "mañaykunapak chawpi punchakunata yupana."
+            ),
+            "source_es": "Registro público de solicitudes de mantenimiento vial",
+            "source_qu": "Ñan allichina mañaykunapak tukuykunaman rikuchishka killka",
+            "values": [(date(2026, 6, 30), 74, ""), (date(2026, 10, 31), 58, "")],
+        },
+    ],
+}

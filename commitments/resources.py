@@ -2,7 +2,9 @@
 
 Column names are Spanish, as the Planning Directorate's staff read them. Imports are all-or-nothing: any row
 with an error (unknown commitment code, end before start, progress outside 0-100, unknown level, a record the
-user may not edit) rolls the whole file back and the preview names the row and the reason.
+user may not edit) rolls the whole file back and the preview names the row and the reason. A changed progress
+(avance, nivel_irm) or executed budget enters its dated history on the day the optional avance_al or
+ejecutado_al column gives (blank: today; a day to come is a row error), as the importing user's.
 
 An import may do exactly what the same user may do in the admin form, field by field (`AdminImportRules`, read
 from the ModelAdmin itself: its fieldsets, `get_readonly_fields`, `has_add_permission`, its queryset and the
@@ -15,10 +17,12 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
@@ -26,7 +30,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from conecta.text import strip_control_characters
 
 from . import services
-from .models import Axis, Commitment, Institution, IrmLevel, Milestone
+from .models import Axis, Commitment, Indicator, IndicatorValue, Institution, IrmLevel, Milestone, ProgressSource
 
 TRUE_WORDS = {"sí", "si", "yes", "true", "1", "x", "ari", "verdadero"}
 FALSE_WORDS = {"no", "false", "0", "", "mana", "falso"}
@@ -70,6 +74,28 @@ class LenientDateWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
+
+
+class DateOfChangeWidget(LenientDateWidget):
+    """The date of a change the row makes (avance_al, ejecutado_al): a date that has come; blank is today."""
+
+    def clean(self, value, row=None, **kwargs):
+        day = super().clean(value, row=row, **kwargs)
+        if day is not None and day > timezone.localdate():
+            raise ValueError(
+                _("“%(value)s” is in the future: give the day it was reached or reported, today at the latest.")
+                % {"value": value}
+            )
+        return day
+
+
+class DateOfChangeField(fields.Field):
+    """An optional column that dates what the row changes (avance_al dates avance and nivel_irm): read from the
+    file onto the record for its save (services.milestone_save's observed_on), but no column of the model, not a
+    change by itself (a row that changes nothing else is skipped), and never exported."""
+
+    def __init__(self, *, attribute: str, column_name: str):
+        super().__init__(attribute=attribute, column_name=column_name, widget=DateOfChangeWidget())
 
 
 class PercentWidget(widgets.IntegerWidget):
@@ -294,6 +320,7 @@ class ScopedResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.rules = self.given_rules
+        self.importing_user = kwargs.get("user")  # who the histories the rows add are recorded by
         if self.rules is None:
             user = kwargs.get("user")
             self.rules = ImportRules() if user is None else AdminImportRules.for_user(self._meta.model, user)
@@ -315,7 +342,7 @@ class ScopedResource(resources.ModelResource):
     def _field_values(self, instance) -> dict:
         values = {}
         for field in self.get_import_fields():
-            if field.attribute and not field.readonly:
+            if field.attribute and not field.readonly and not isinstance(field, DateOfChangeField):
                 model_field = instance._meta.get_field(field.attribute)
                 values[field.attribute] = instance.__dict__.get(model_field.attname)
         return values
@@ -372,7 +399,13 @@ class ScopedResource(resources.ModelResource):
         return all(
             _blank_is_none(field.get_value(instance)) == _blank_is_none(field.get_value(original))
             for field in self.get_import_fields()
+            if not isinstance(field, DateOfChangeField)
         )
+
+    def get_export_fields(self, selected_fields=None):
+        # A date of change is read from a file, never written to one: an export-then-import keeps today's date.
+        fields_ = super().get_export_fields(selected_fields)
+        return [field for field in fields_ if not isinstance(field, DateOfChangeField)]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Name each error by its spreadsheet column (vencimiento, avance...), as the staff see it.
@@ -469,11 +502,16 @@ class MilestoneResource(ScopedResource):
         ),
     )
     progress = fields.Field(attribute="progress", column_name="avance", widget=PercentWidget())
+    observed_on = DateOfChangeField(attribute="progress_observed_on", column_name="avance_al")
     responsible_institution = fields.Field(
         attribute="responsible_institution", column_name="responsable", widget=InstitutionWidget()
     )
     is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
     is_illustrative = fields.Field(attribute="is_illustrative", column_name="datos_de_ejemplo", widget=YesNoWidget())
+    # Export only (an import ignores them): how late it runs today, from MilestoneQuerySet.with_schedule.
+    is_overdue = fields.Field(column_name="vencido", widget=YesNoWidget(), readonly=True)
+    days_overdue = fields.Field(column_name="dias_de_retraso", widget=widgets.IntegerWidget(), readonly=True)
+    is_completed_late = fields.Field(column_name="completado_con_retraso", widget=YesNoWidget(), readonly=True)
 
     class Meta:
         model = Milestone
@@ -496,9 +534,13 @@ class MilestoneResource(ScopedResource):
             "completed_on",
             "level",
             "progress",
+            "observed_on",
             "responsible_institution",
             "is_published",
             "is_illustrative",
+            "is_overdue",
+            "days_overdue",
+            "is_completed_late",
         )
         export_order = fields
         skip_unchanged = True
@@ -508,6 +550,25 @@ class MilestoneResource(ScopedResource):
 
     def get_export_queryset(self, request=None, **kwargs):
         return super().get_export_queryset(request, **kwargs).select_related("commitment", "responsible_institution")
+
+    # A row being imported may not have its dates yet (the import preview reads these columns too).
+
+    def dehydrate_is_overdue(self, milestone):
+        return YesNoWidget().render(milestone.due_on is not None and milestone.is_overdue)
+
+    def dehydrate_days_overdue(self, milestone):
+        return milestone.days_overdue if milestone.due_on is not None else 0
+
+    def dehydrate_is_completed_late(self, milestone):
+        return YesNoWidget().render(milestone.due_on is not None and milestone.is_completed_late)
+
+    def filter_export(self, queryset, **kwargs):
+        """Every exported row says whether it is overdue or was completed late in the same query (the admin's
+        "Overdue" filter may have annotated it already)."""
+        queryset = super().filter_export(queryset, **kwargs)
+        if isinstance(queryset, QuerySet) and "overdue" not in queryset.query.annotations:
+            queryset = queryset.with_schedule()
+        return queryset
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -521,7 +582,13 @@ class MilestoneResource(ScopedResource):
         return self.__dict__.setdefault("_orders", TakenOrders())
 
     def do_instance_save(self, instance, is_create):
-        services.milestone_save(milestone=instance, new=is_create)
+        services.milestone_save(
+            milestone=instance,
+            new=is_create,
+            by=getattr(self, "importing_user", None),
+            source=ProgressSource.IMPORT,
+            observed_on=getattr(instance, "progress_observed_on", None),
+        )
         self.taken_orders().saved(instance)
 
     def unique_checks(self, instance, errors: dict) -> None:
@@ -599,12 +666,15 @@ class CommitmentResource(ScopedResource):
     budget_executed = fields.Field(
         attribute="budget_executed", column_name="presupuesto_ejecutado_usd", widget=widgets.DecimalWidget()
     )
+    executed_on = DateOfChangeField(attribute="budget_executed_on", column_name="ejecutado_al")
     budget_source_es = fields.Field(attribute="budget_source_es", column_name="fuente_presupuesto_es")
     budget_source_qu = fields.Field(attribute="budget_source_qu", column_name="fuente_presupuesto_qu")
     is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
     progress = fields.Field(attribute="progress", column_name="avance_calculado", readonly=True)
     irm_level = fields.Field(column_name="nivel_irm_calculado", readonly=True)
     illustrative = fields.Field(column_name="datos_de_ejemplo", readonly=True)
+    # Export only: its end date has passed while it is incomplete (commitment_overdue, from with_progress).
+    is_overdue = fields.Field(column_name="vencido", widget=YesNoWidget(), readonly=True)
 
     class Meta:
         model = Commitment
@@ -628,12 +698,14 @@ class CommitmentResource(ScopedResource):
             "ends_on",
             "budget_planned",
             "budget_executed",
+            "executed_on",
             "budget_source_es",
             "budget_source_qu",
             "is_published",
             "progress",
             "irm_level",
             "illustrative",
+            "is_overdue",
         )
         export_order = fields
         skip_unchanged = True
@@ -656,6 +728,9 @@ class CommitmentResource(ScopedResource):
     def dehydrate_irm_level(self, commitment):
         return commitment.irm_level.value
 
+    def dehydrate_is_overdue(self, commitment):
+        return YesNoWidget().render(commitment.ends_on is not None and commitment.is_overdue)
+
     def dehydrate_illustrative(self, commitment):
         has_examples = getattr(commitment, "_has_example_data", None)
         if has_examples is None:
@@ -674,7 +749,418 @@ class CommitmentResource(ScopedResource):
         return instance
 
     def do_instance_save(self, instance, is_create):
-        services.commitment_save(commitment=instance, new=is_create)
+        services.commitment_save(
+            commitment=instance,
+            new=is_create,
+            by=getattr(self, "importing_user", None),
+            source=ProgressSource.IMPORT,
+            executed_on=getattr(instance, "budget_executed_on", None),
+        )
 
     def refusal(self, stored) -> dict[str, str]:
         return {"code": _("You may not edit %(code)s.") % {"code": stored.code}}
+
+
+# Indicators and their measured values.
+
+
+class TakenKeys:
+    """Which record holds each unique key of a table within its parent (an indicator's order within its
+    commitment; a value's date and group within its indicator), as the database holds them while an import saves
+    its rows one by one: read in one query per parent the file names, then kept up to date by each save, as
+    TakenOrders does for milestones."""
+
+    def __init__(self, model, parent: str, rest: tuple[str, ...]):
+        self.model, self.parent, self.rest = model, parent, rest
+        self._holders: dict = {}  # parent id -> {rest of the key: record id}
+        self._keys: dict = {}  # record id -> (parent id, rest of the key)
+
+    def load(self, parent_ids) -> None:
+        wanted = sorted({pk for pk in parent_ids if pk is not None and pk not in self._holders})
+        for start in range(0, len(wanted), 500):  # within any database's limit of query parameters
+            chunk = wanted[start : start + 500]
+            for parent_id in chunk:
+                self._holders[parent_id] = {}
+            rows = self.model.objects.filter(**{f"{self.parent}__in": chunk}).values_list("pk", self.parent, *self.rest)
+            for pk, parent_id, *rest in rows:
+                self._remember(pk, parent_id, tuple(rest))
+
+    def holder(self, parent_id, rest: tuple):
+        if parent_id not in self._holders:
+            self.load([parent_id])
+        return self._holders[parent_id].get(rest)
+
+    def saved(self, instance) -> None:
+        old = self._keys.pop(instance.pk, None)
+        if old is not None and self._holders[old[0]].get(old[1]) == instance.pk:
+            del self._holders[old[0]][old[1]]
+        parent_id = getattr(instance, self.parent)
+        if parent_id in self._holders:  # a parent not read yet will be read as the database holds it
+            self._remember(instance.pk, parent_id, tuple(getattr(instance, name) for name in self.rest))
+
+    def _remember(self, pk, parent_id, rest: tuple) -> None:
+        self._holders[parent_id][rest] = pk
+        self._keys[pk] = (parent_id, rest)
+
+
+class TextWidget(widgets.Widget):
+    """Text for a column that is never NULL: an empty cell is an empty text; spaces around it go."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class NumberWidget(widgets.Widget):
+    """A measured number: a spreadsheet number, or text with a point or a comma before its decimals."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        text = str(value).strip()
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        number = Decimal(value)
+        return f"{number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize():f}"
+
+
+class IndicatorWidget(CachedLookupMixin, widgets.ForeignKeyWidget):
+    """An indicator by its id (the first column of the indicators' export)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Indicator, field="pk", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip()
+        if not text:
+            raise ValueError(_("The indicator is missing: give its id, as the export of indicators shows it."))
+        try:
+            number = Decimal(text)
+            pk = int(number) if number == number.to_integral_value() and 0 < number < 2**63 else None
+        except (ArithmeticError, ValueError):
+            pk = None
+        indicator = None
+        if pk is not None:
+            indicator = self.cached(pk, lambda: Indicator.objects.select_related("commitment").filter(pk=pk).first())
+        if indicator is None:
+            raise ValueError(
+                _("Unknown indicator “%(value)s”; give its id, as the export of indicators shows it.")
+                % {"value": value}
+            )
+        return indicator
+
+    def render(self, value, obj=None, **kwargs):
+        return value.pk if value else ""
+
+
+class IndicatorResource(ScopedResource):
+    """A commitment's indicators, by id (an empty id adds one), with the same conventions as milestones."""
+
+    checked_against = {
+        "baseline_value": ("target_value",),
+        "direction": ("target_value",),
+        "baseline_on": ("target_on",),
+    }
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    commitment = fields.Field(attribute="commitment", column_name="compromiso", widget=CommitmentCodeWidget())
+    order = fields.Field(attribute="order", column_name="orden", widget=widgets.IntegerWidget())
+    name_es = fields.Field(attribute="name_es", column_name="nombre_es")
+    name_qu = fields.Field(attribute="name_qu", column_name="nombre_qu")
+    unit_es = fields.Field(attribute="unit_es", column_name="unidad_es")
+    unit_qu = fields.Field(attribute="unit_qu", column_name="unidad_qu")
+    direction = fields.Field(
+        attribute="direction",
+        column_name="sentido",
+        widget=ChoiceWidget(
+            Indicator.Direction,
+            TranslatedMessage(lambda: _("Unknown direction “%(value)s”; use one of: %(choices)s.")),
+        ),
+    )
+    baseline_value = fields.Field(attribute="baseline_value", column_name="linea_base", widget=NumberWidget())
+    baseline_on = fields.Field(attribute="baseline_on", column_name="fecha_linea_base", widget=LenientDateWidget())
+    target_value = fields.Field(attribute="target_value", column_name="meta", widget=NumberWidget())
+    target_on = fields.Field(attribute="target_on", column_name="fecha_meta", widget=LenientDateWidget())
+    method_es = fields.Field(attribute="method_es", column_name="metodo_es")
+    method_qu = fields.Field(attribute="method_qu", column_name="metodo_qu")
+    source_es = fields.Field(attribute="source_es", column_name="fuente_es")
+    source_qu = fields.Field(attribute="source_qu", column_name="fuente_qu")
+    disaggregation = fields.Field(
+        attribute="disaggregation",
+        column_name="desagregacion",
+        widget=ChoiceWidget(
+            Indicator.Disaggregation,
+            TranslatedMessage(lambda: _("Unknown disaggregation “%(value)s”; use one of: %(choices)s.")),
+        ),
+    )
+    is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
+    is_illustrative = fields.Field(attribute="is_illustrative", column_name="datos_de_ejemplo", widget=YesNoWidget())
+
+    class Meta:
+        model = Indicator
+        import_id_fields = ("id",)
+        instance_loader_class = CachedInstanceLoader
+        fields = (
+            "id",
+            "commitment",
+            "order",
+            "name_es",
+            "name_qu",
+            "unit_es",
+            "unit_qu",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "method_es",
+            "method_qu",
+            "source_es",
+            "source_qu",
+            "disaggregation",
+            "is_published",
+            "is_illustrative",
+        )
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = False
+
+    def get_queryset(self):
+        return Indicator.objects.select_related("commitment")
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return super().get_export_queryset(request, **kwargs).select_related("commitment")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._orders = TakenKeys(Indicator, "commitment_id", ("order",))
+        if "compromiso" in (dataset.headers or ()):
+            codes = sorted({str(code if code is not None else "").strip().upper() for code in dataset["compromiso"]})
+            for start in range(0, len(codes), 500):
+                self._orders.load(
+                    Commitment.objects.filter(code__in=codes[start : start + 500]).values_list("pk", flat=True)
+                )
+
+    def taken_orders(self) -> TakenKeys:
+        return self.__dict__.setdefault("_orders", TakenKeys(Indicator, "commitment_id", ("order",)))
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if "id" in row and (row["id"] is None or str(row["id"]).strip() == ""):
+            row["id"] = None
+
+    def get_instance(self, instance_loader, row):
+        if row.get("id") in (None, ""):
+            return None
+        instance = super().get_instance(instance_loader, row)
+        if instance is None:
+            raise ValidationError(
+                _("There is no indicator with id %(id)s; leave the id empty to add one.") % {"id": row.get("id")}
+            )
+        return instance
+
+    def unique_checks(self, instance, errors: dict) -> None:
+        if "order" in errors or "commitment" in errors or not instance.commitment_id:
+            return
+        holder = self.taken_orders().holder(instance.commitment_id, (instance.order,))
+        if holder is not None and holder != instance.pk:
+            errors["order"] = [
+                _("Another indicator of %(code)s already has order %(order)s.")
+                % {"code": instance.commitment.code, "order": instance.order}
+            ]
+
+    def do_instance_save(self, instance, is_create):
+        services.indicator_save(indicator=instance, new=is_create)
+        self.taken_orders().saved(instance)
+
+    def refusal(self, stored) -> dict[str, str]:
+        return {"commitment": _("You may not edit the indicators of %(code)s.") % {"code": stored.commitment.code}}
+
+    def choice_refusal(self, attribute: str, value) -> str:
+        if attribute == "commitment":
+            return _("You may not edit the indicators of %(code)s.") % {"code": value.code}
+        return super().choice_refusal(attribute, value)
+
+
+class IndicatorValueResource(ScopedResource):
+    """Measured values of indicators. A row names its value by id, or, with an empty id, by its indicator (id),
+    date and group: a value the indicator already has on that date for that group is updated, else one is added.
+    The commitment, the indicator's name and the monitor's verdict are exported for reading, never imported."""
+
+    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    indicator = fields.Field(attribute="indicator", column_name="indicador", widget=IndicatorWidget())
+    commitment = fields.Field(column_name="compromiso", readonly=True)
+    indicator_name = fields.Field(column_name="indicador_nombre", readonly=True)
+    observed_on = fields.Field(attribute="observed_on", column_name="fecha", widget=LenientDateWidget())
+    group = fields.Field(attribute="group", column_name="grupo", widget=TextWidget())
+    value = fields.Field(attribute="value", column_name="valor", widget=NumberWidget())
+    source_es = fields.Field(attribute="source_es", column_name="fuente_es")
+    source_qu = fields.Field(attribute="source_qu", column_name="fuente_qu")
+    evidence_url = fields.Field(attribute="evidence_url", column_name="evidencia_url", widget=TextWidget())
+    note_es = fields.Field(attribute="note_es", column_name="nota_es")
+    note_qu = fields.Field(attribute="note_qu", column_name="nota_qu")
+    is_published = fields.Field(attribute="is_published", column_name="publicado", widget=YesNoWidget())
+    is_illustrative = fields.Field(attribute="is_illustrative", column_name="datos_de_ejemplo", widget=YesNoWidget())
+    verdict = fields.Field(column_name="verificacion_fcd", readonly=True)
+    verdict_note = fields.Field(column_name="nota_fcd", readonly=True)
+
+    class Meta:
+        model = IndicatorValue
+        import_id_fields = ("id",)
+        instance_loader_class = CachedInstanceLoader
+        fields = (
+            "id",
+            "indicator",
+            "commitment",
+            "indicator_name",
+            "observed_on",
+            "group",
+            "value",
+            "source_es",
+            "source_qu",
+            "evidence_url",
+            "note_es",
+            "note_qu",
+            "is_published",
+            "is_illustrative",
+            "verdict",
+            "verdict_note",
+        )
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_bulk = False
+
+    def get_queryset(self):
+        return IndicatorValue.objects.select_related("indicator__commitment")
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return super().get_export_queryset(request, **kwargs).select_related("indicator__commitment", "verification")
+
+    def dehydrate_commitment(self, value):
+        return value.indicator.commitment.code
+
+    def dehydrate_indicator_name(self, value):
+        return value.indicator.name_es
+
+    def dehydrate_verdict(self, value):
+        verification = getattr(value, "verification", None)
+        return verification.status if verification is not None else ""
+
+    def dehydrate_verdict_note(self, value):
+        verification = getattr(value, "verification", None)
+        return verification.note if verification is not None else ""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        user = kwargs.get("user")
+        request = getattr(self.rules, "request", None)
+        self._user = user if user is not None else getattr(request, "user", None)
+        self._saved: set[int] = set()
+        self._dates = TakenKeys(IndicatorValue, "indicator_id", ("observed_on", "group"))
+        if "indicador" in (dataset.headers or ()):
+            widget = self.fields["indicator"].widget
+            ids = set()
+            for cell in dataset["indicador"]:
+                try:
+                    ids.add(widget.clean(cell).pk)
+                except ValueError:
+                    continue  # the row says so when it is read
+            self._dates.load(ids)
+
+    def taken_dates(self) -> TakenKeys:
+        return self.__dict__.setdefault("_dates", TakenKeys(IndicatorValue, "indicator_id", ("observed_on", "group")))
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if "id" in row and (row["id"] is None or str(row["id"]).strip() == ""):
+            row["id"] = None
+
+    def get_instance(self, instance_loader, row):
+        if row.get("id") not in (None, ""):
+            instance = super().get_instance(instance_loader, row)
+            if instance is None:
+                raise ValidationError(
+                    _("There is no indicator value with id %(id)s; leave the id empty to add one.")
+                    % {"id": row.get("id")}
+                )
+            return instance
+        key = self._natural_key(row)
+        if key is None:
+            return None
+        pk = self.taken_dates().holder(key[0].pk, key[1:])
+        if pk is None:
+            return None
+        if pk in self.__dict__.get("_saved", ()):
+            raise ValidationError(self.taken_message(*key))
+        row["id"] = pk  # the row now names the value it updates, as an exported row would
+        return self.get_queryset().get(pk=pk)
+
+    def _natural_key(self, row):
+        """(indicator, date, group) as the row names them, or None when a cell cannot be read (the row then says
+        why as its fields are read)."""
+        try:
+            indicator = self.fields["indicator"].clean(row)
+            observed_on = self.fields["observed_on"].clean(row)
+            group = self.fields["group"].clean(row)
+        except (KeyError, ValueError):
+            return None
+        if observed_on is None:
+            return None
+        return indicator, observed_on, group
+
+    @staticmethod
+    def taken_message(indicator, observed_on, group) -> str:
+        day = observed_on.isoformat()
+        if group:
+            return _("Indicator %(indicator)s already has a value for “%(group)s” on %(day)s.") % {
+                "indicator": indicator.pk,
+                "group": group,
+                "day": day,
+            }
+        return _("Indicator %(indicator)s already has a total on %(day)s.") % {"indicator": indicator.pk, "day": day}
+
+    def unique_checks(self, instance, errors: dict) -> None:
+        if {"indicator", "observed_on", "group"} & errors.keys() or not instance.indicator_id:
+            return
+        if not instance.observed_on:
+            return
+        holder = self.taken_dates().holder(instance.indicator_id, (instance.observed_on, instance.group))
+        if holder is not None and holder != instance.pk:
+            errors["observed_on"] = [self.taken_message(instance.indicator, instance.observed_on, instance.group)]
+
+    def do_instance_save(self, instance, is_create):
+        services.indicator_value_save(
+            value=instance, by=self.__dict__.get("_user"), source=ProgressSource.IMPORT, new=is_create
+        )
+        self.taken_dates().saved(instance)
+        self.__dict__.setdefault("_saved", set()).add(instance.pk)
+
+    def refusal(self, stored) -> dict[str, str]:
+        return {"indicator": self.indicator_refusal(stored.indicator)}
+
+    def choice_refusal(self, attribute: str, value) -> str:
+        if attribute == "indicator":
+            return self.indicator_refusal(value)
+        return super().choice_refusal(attribute, value)
+
+    @staticmethod
+    def indicator_refusal(indicator) -> str:
+        return _("You may not enter values for the indicators of %(code)s.") % {"code": indicator.commitment.code}

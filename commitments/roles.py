@@ -3,7 +3,8 @@
 - Planning Directorate (planners): everything on the plan.
 - Implementers: a department's staff; they edit only what their institution leads (`StaffProfile.institution`;
   `scope_filter` and `visible_commitments` are the rule every admin, import and staff view reads).
-- Monitor (FCD): reads everything, changes nothing of the government's.
+- Monitor (FCD): reads everything, changes nothing of the government's; writes its own verdicts on measured
+  indicator values (verified or disputed), which no government role may change.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ PLAN_MODELS = [
     "progressupdate",
     "evidence",
     "staffprofile",
+    "indicator",
+    "indicatorvalue",
 ]
 IMPLEMENTER_MODELS = {
     "commitment": ["view", "change"],
@@ -35,7 +38,15 @@ IMPLEMENTER_MODELS = {
     "progressupdate": ["view", "add", "change"],
     "evidence": ["view", "add", "change", "delete"],
     "changerecord": ["view"],
+    "indicator": ["view", "add", "change"],
+    "indicatorvalue": ["view", "add", "change"],
+    "indicatorverification": ["view"],
 }
+# Histories the portal writes itself (a milestone's dated progress, a commitment's executed budget): every role
+# reads them; they change only through the milestone, the progress update or the commitment they date.
+HISTORY_MODELS = {"milestoneprogress": ["view"], "budgetexecution": ["view"]}
+# The monitor's own records on the plan: its verdicts on measured values (only it writes them).
+MONITOR_MODELS = {"indicatorverification": ["view", "add", "change"]}
 
 
 def sync_group_permissions(app_label: str, grants: dict[str, dict[str, list[str]]]) -> None:
@@ -56,12 +67,22 @@ def ensure_role_groups() -> None:
     sync_group_permissions(
         "commitments",
         {
-            PLANNER: {**{model: everything for model in PLAN_MODELS}, "changerecord": ["view"]},
+            PLANNER: {
+                **{model: everything for model in PLAN_MODELS},
+                "changerecord": ["view"],
+                "indicatorverification": ["view"],
+                **HISTORY_MODELS,
+            },
             IMPLEMENTER: {
                 **IMPLEMENTER_MODELS,
+                **HISTORY_MODELS,
                 **{model: ["view"] for model in ("institution", "canton", "parish", "ogpvalue")},
             },
-            MONITOR: {model: ["view"] for model in [*PLAN_MODELS, "changerecord"]},
+            MONITOR: {
+                **{model: ["view"] for model in [*PLAN_MODELS, "changerecord"]},
+                **HISTORY_MODELS,
+                **MONITOR_MODELS,
+            },
         },
     )
 

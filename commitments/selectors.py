@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf, Replace
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +17,12 @@ from .models import (
     Canton,
     Commitment,
     Evidence,
+    Indicator,
+    IndicatorValue,
     Institution,
     IrmLevel,
     Milestone,
+    MilestoneProgress,
     OgpValue,
     ProgressUpdate,
     irm_level_expression,
@@ -47,14 +50,33 @@ def commitment_public_detail(*, code: str) -> Commitment | None:
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.filter(is_published=True)
+                .with_schedule()
                 .select_related("responsible_institution")
-                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(is_published=True))),
+                .prefetch_related(
+                    Prefetch("evidence", queryset=Evidence.objects.filter(is_published=True)),
+                    Prefetch(
+                        "observations", queryset=MilestoneProgress.objects.published().order_by("observed_on", "pk")
+                    ),
+                ),
             ),
             Prefetch(
                 "updates",
                 queryset=ProgressUpdate.objects.published()
                 .select_related("milestone")
                 .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(is_published=True))),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.filter(is_published=True)
+                .order_by("order", "pk")
+                .prefetch_related(
+                    Prefetch(
+                        "values",
+                        queryset=IndicatorValue.objects.filter(is_published=True)
+                        .select_related("verification")
+                        .order_by("observed_on", "group", "pk"),
+                    )
+                ),
             ),
         )
         .filter(code=code)
@@ -121,12 +143,25 @@ def _mean(sums: list[int]) -> int | None:
     return round(sums[1] / sums[2]) if sums[2] else None
 
 
+def with_overdue_milestones(commitments: QuerySet[Commitment], *, today: date | None = None) -> QuerySet[Commitment]:
+    """Annotate `overdue_milestones`: how many of each commitment's published milestones are overdue on `today`
+    (milestone_overdue, through MilestoneQuerySet.with_schedule), in a correlated subquery of the same query."""
+    late = (
+        Milestone.objects.filter(is_published=True, commitment=OuterRef("pk"))
+        .with_schedule(today)
+        .filter(overdue=True)
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return commitments.annotate(overdue_milestones=Coalesce(Subquery(late, output_field=IntegerField()), 0))
+
+
 def commitments_first(*, plan: ActionPlan, limit: int) -> list[Commitment]:
-    """The plan's first published commitments, in plan order, with their progress (summed for these rows only)."""
+    """The plan's first published commitments, in plan order, with their progress (summed for these rows only)
+    and how late they run."""
     return list(
-        Commitment.objects.published()
-        .in_plan(plan)
-        .with_progress()
+        with_overdue_milestones(Commitment.objects.published().in_plan(plan).with_progress())
         .select_related("lead_institution", "lead_department")
         .order_by("order", "code")[:limit]
     )
@@ -152,6 +187,19 @@ def milestones_upcoming(*, plan: ActionPlan, today: date, limit: int = 5) -> lis
     )
 
 
+def milestones_overdue(*, plan: ActionPlan, today: date, limit: int = 5) -> list[Milestone]:
+    """The published milestones overdue on `today` (milestone_overdue), the most overdue first: at most `limit`,
+    and one more when there are more, so that the page can say so without counting them (one query)."""
+    return list(
+        Milestone.objects.published()
+        .filter(commitment__plan=plan)
+        .with_schedule(today)
+        .filter(overdue=True)
+        .select_related("commitment")
+        .order_by("due_on", "commitment__order", "order")[: limit + 1]
+    )
+
+
 # The commitments list: its filters, sort orders and options.
 
 SORTS = {
@@ -174,6 +222,7 @@ class ListFilters:
     lead: str = ""
     canton: str = ""
     value: str = ""
+    overdue: str = ""  # "si": only those with an overdue milestone, or that ended incomplete
     q: str = ""
     order: str = ""
 
@@ -196,13 +245,10 @@ def list_options(*, plan: ActionPlan) -> ListOptions:
 
 
 def commitments_listed(*, plan: ActionPlan, filters: ListFilters) -> QuerySet[Commitment]:
-    """The plan's published commitments that pass `filters`, sorted, with their progress; one query per page."""
-    commitments = (
-        Commitment.objects.published()
-        .in_plan(plan)
-        .with_progress()
-        .select_related("lead_institution", "lead_department")
-    )
+    """The plan's published commitments that pass `filters`, sorted, with their progress and how late they run;
+    one query per page."""
+    shown = Commitment.objects.published().in_plan(plan).with_progress()
+    commitments = with_overdue_milestones(shown).select_related("lead_institution", "lead_department")
     if filters.axis:
         commitments = commitments.filter(axis=filters.axis)
     if filters.level:
@@ -219,6 +265,8 @@ def commitments_listed(*, plan: ActionPlan, filters: ListFilters) -> QuerySet[Co
         commitments = commitments.filter(
             pk__in=Commitment.ogp_values.through.objects.filter(ogpvalue__code=filters.value).values("commitment_id")
         )
+    if filters.overdue:
+        commitments = commitments.filter(Q(overdue=True) | Q(overdue_milestones__gt=0))
     if filters.q:
         commitments = commitments_matching(commitments, filters.q)
     if filters.order == "titulo":
@@ -256,9 +304,7 @@ def institution_commitments(*, institution: Institution, plan: ActionPlan | None
     found: dict = {"led": [], "led_count": 0, "supported": [], "supported_count": 0}
     if plan is not None:
         shown = (
-            Commitment.objects.published()
-            .in_plan(plan)
-            .with_progress()
+            with_overdue_milestones(Commitment.objects.published().in_plan(plan).with_progress())
             .select_related("lead_institution", "lead_department")
             .order_by("order", "code")
         )

@@ -6,7 +6,9 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conecta.claims import claim, release
 from conecta.mail import send_templated
@@ -14,13 +16,16 @@ from conecta.mail import send_templated
 from .models import (
     BudgetExecution,
     Commitment,
+    Indicator,
+    IndicatorValue,
+    IndicatorVerification,
     IrmLevel,
     Milestone,
     MilestoneProgress,
     ProgressSource,
     ProgressUpdate,
 )
-from .roles import planner_emails
+from .roles import MONITOR, in_group, planner_emails
 
 logger = logging.getLogger(__name__)
 
@@ -222,3 +227,37 @@ def import_uploads_sweep(*, max_age: timedelta | None = None) -> int:
     if removed:
         logger.info("Removed %s import upload(s) nobody confirmed", removed)
     return removed
+
+
+# Indicators: what a commitment measures, its measured values, and the monitor's word on them.
+
+
+def indicator_save(*, indicator: Indicator, new: bool = False, by=None) -> Indicator:
+    """Save an indicator its admin form or a spreadsheet row has checked (`Indicator.clean`, its order and what
+    the user may edit, as for milestones). A `new` one is inserted, never written over a row that exists. The
+    change history and the public pages' cache follow from the signals."""
+    indicator.save(force_insert=new)
+    return indicator
+
+
+def indicator_value_save(
+    *, value: IndicatorValue, by, source: str = ProgressSource.ADMIN, new: bool = False
+) -> IndicatorValue:
+    """Save a measured value its admin form or a spreadsheet row has checked (`IndicatorValue.clean`, its date
+    and group unique for the indicator, what the user may edit). A `new` one records who entered it and through
+    what (`entered_through`, `recorded_by`); a later change keeps them and is in the change history."""
+    if new or value.pk is None:
+        value.entered_through = source
+        value.recorded_by = _user(by)
+    value.save(force_insert=new)
+    return value
+
+
+def indicator_verification_save(*, verification: IndicatorVerification, by) -> IndicatorVerification:
+    """Record the independent monitor's verdict on a measured value, as `by` gives it. Only the group "Monitor
+    (FCD)" writes verifications: not the government's staff, not even a superuser of its admin."""
+    if by is None or not in_group(by, MONITOR):
+        raise PermissionDenied(_("Only the independent monitor (FCD) may change its records."))
+    verification.checked_by = by
+    verification.save()
+    return verification

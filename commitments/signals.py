@@ -23,6 +23,9 @@ from .models import (
     Canton,
     Commitment,
     Evidence,
+    Indicator,
+    IndicatorValue,
+    IndicatorVerification,
     Institution,
     Milestone,
     OgpValue,
@@ -35,8 +38,21 @@ from .staff import guard_public_evidence_deletion, guard_published_deletion
 
 # Everything a public page, feed or sitemap reads. Commitment's many-to-many links (OGP values, supporting
 # institutions, cantons, parishes) are connected with it.
-PUBLIC_MODELS = (ActionPlan, Institution, Canton, Parish, OgpValue, Commitment, Milestone, ProgressUpdate, Evidence)
-PUBLISHED_MODELS = (Commitment, Milestone, ProgressUpdate)
+PUBLIC_MODELS = (
+    ActionPlan,
+    Institution,
+    Canton,
+    Parish,
+    OgpValue,
+    Commitment,
+    Milestone,
+    ProgressUpdate,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    IndicatorVerification,
+)
+PUBLISHED_MODELS = (Commitment, Milestone, ProgressUpdate, Indicator, IndicatorValue)
 SEARCHED_NAMES = {Institution: ("name_es", "name_qu", "acronym"), Canton: ("name_es", "name_qu")}
 
 

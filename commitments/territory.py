@@ -32,8 +32,9 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 
 def cantons_with_activity(*, plan: ActionPlan | None) -> list[Canton]:
-    """Every canton with `commitment_count` (published commitments there) and `milestones_in_progress`
-    (their published milestones at a limited or substantial level), in one query."""
+    """Every canton with `commitment_count` (published commitments there), `milestones_in_progress` (their
+    published milestones at a limited or substantial level) and `milestones_overdue` (their published milestones
+    overdue today, milestone_overdue), in one query."""
     cantons = Canton.objects.order_by("code")
     if plan is None:
         return [_with_zero_counts(canton) for canton in cantons]
@@ -45,13 +46,18 @@ def cantons_with_activity(*, plan: ActionPlan | None) -> list[Canton]:
     milestones = Milestone.objects.published().filter(
         _in_canton(commitment=OuterRef("commitment_id"), canton=OuterRef(OuterRef("pk"))),
         commitment__plan=plan,
-        level__in=IN_PROGRESS,
     )
-    return list(cantons.annotate(commitment_count=_count(commitments), milestones_in_progress=_count(milestones)))
+    return list(
+        cantons.annotate(
+            commitment_count=_count(commitments),
+            milestones_in_progress=_count(milestones.filter(level__in=IN_PROGRESS)),
+            milestones_overdue=_count(milestones.with_schedule().filter(overdue=True)),
+        )
+    )
 
 
 def _with_zero_counts(canton: Canton) -> Canton:
-    canton.commitment_count = canton.milestones_in_progress = 0
+    canton.commitment_count = canton.milestones_in_progress = canton.milestones_overdue = 0
     return canton
 
 
@@ -60,8 +66,8 @@ def canton_public(*, slug: str) -> Canton | None:
 
 
 def canton_commitments_public(*, canton: Canton, plan: ActionPlan | None):
-    """The plan's published commitments in `canton`, with their progress and their published milestones (a
-    queryset, for the canton page's paginator)."""
+    """The plan's published commitments in `canton`, with their progress and their published milestones, each
+    with whether it is overdue or was completed late (a queryset, for the canton page's paginator)."""
     if plan is None:
         return Commitment.objects.none()
     return (
@@ -71,7 +77,10 @@ def canton_commitments_public(*, canton: Canton, plan: ActionPlan | None):
         .with_progress()
         .select_related("lead_institution", "lead_department")
         .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.filter(is_published=True).order_by("order", "pk"))
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(is_published=True).with_schedule().order_by("order", "pk"),
+            )
         )
         .order_by("order", "code")
     )

@@ -40,6 +40,7 @@ def territory(request):
             "totals": {
                 "population": sum(c.population_2022 or 0 for c in cantons),
                 "milestones_in_progress": sum(c.milestones_in_progress for c in cantons),
+                "milestones_overdue": sum(c.milestones_overdue for c in cantons),
             },
         },
     )

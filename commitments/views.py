@@ -27,18 +27,32 @@ PER_PAGE = 20
 
 CODE = re.compile(r"[A-Z0-9]{1,12}")
 
+# The home page lists this many overdue milestones (the most overdue first) and this many upcoming ones.
+HOME_MILESTONES = 5
+
 # The list's query parameters (Spanish, like its address) and the ListFilters fields they fill.
-FILTER_PARAMS = {"eje": "axis", "nivel": "level", "institucion": "lead", "canton": "canton", "valor": "value"}
+FILTER_PARAMS = {
+    "eje": "axis",
+    "nivel": "level",
+    "institucion": "lead",
+    "canton": "canton",
+    "valor": "value",
+    "vencidos": "overdue",
+}
+# The one value of `vencidos`: only the commitments with an overdue milestone or that ended incomplete.
+OVERDUE_ONLY = "si"
 
 
 @public_page
 def home(request):
-    """The plan at a glance: overall progress, progress by axis and by IRM level, what happened lately and
-    what comes next, and the first commitments with a link to all of them."""
+    """The plan at a glance: overall progress, progress by axis and by IRM level, what happened lately, what is
+    overdue and what comes next, and the first commitments with a link to all of them."""
     plan = selectors.plan_current()
     context = {"plan": plan}
     if plan is not None:
+        today = timezone.localdate()
         overview = selectors.plan_overview(plan=plan)
+        overdue = selectors.milestones_overdue(plan=plan, today=today, limit=HOME_MILESTONES)
         context.update(
             overview=overview,
             overall_progress=overview.overall_progress,
@@ -47,7 +61,10 @@ def home(request):
             level_rows=[(row["level"].label, row["count"]) for row in overview.by_level],
             commitments=selectors.commitments_first(plan=plan, limit=HOME_COMMITMENTS),
             updates=selectors.updates_latest(plan=plan),
-            upcoming=selectors.milestones_upcoming(plan=plan, today=timezone.localdate()),
+            overdue=overdue[:HOME_MILESTONES],
+            more_overdue=len(overdue) > HOME_MILESTONES,
+            overdue_query=urlencode({"vencidos": OVERDUE_ONLY}),
+            upcoming=selectors.milestones_upcoming(plan=plan, today=today, limit=HOME_MILESTONES),
             has_example_data=selectors.plan_has_example_data(plan=plan),
         )
     return render(request, "commitments/home.html", context)
@@ -61,6 +78,7 @@ def _filters_from(query, options: selectors.ListOptions) -> selectors.ListFilter
         "lead": {institution.slug for institution in options.leads},
         "canton": {canton.slug for canton in options.cantons},
         "value": {value.code for value in options.values},
+        "overdue": {OVERDUE_ONLY},
     }
     values = {}
     for param, field in FILTER_PARAMS.items():
@@ -79,6 +97,7 @@ def _active_filters(filters: selectors.ListFilters, options: selectors.ListOptio
         "lead": (_("Institution"), {i.slug: i.name for i in options.leads}),
         "canton": (_("Canton"), {c.slug: c.name for c in options.cantons}),
         "value": (_("OGP value"), {v.code: v.name for v in options.values}),
+        "overdue": (_("Overdue"), {OVERDUE_ONLY: _("Only those with overdue milestones or ended incomplete")}),
     }
     params = _params(filters)
     active = []
@@ -122,6 +141,7 @@ def commitment_list(request):
             "options": options,
             "axes": Axis.choices,
             "levels": IrmLevel.choices,
+            "overdue_only": OVERDUE_ONLY,
             "sorts": [(key, label) for key, (label, _ordering) in selectors.SORTS.items()],
             "active_filters": _active_filters(filters, options),
             "is_filtered": bool(params.keys() - {"orden"}),

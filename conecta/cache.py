@@ -10,7 +10,8 @@ and a change made through one process does not drop the others' pages: several p
 backend (conecta.cache_backend) then answers every read with a miss, so pages are rendered for each visit, and a
 bump that could not be stored is made again by the same process as soon as the cache answers.
 
-A page's key holds the query parameters its view declares (`@public_page(params=("q", "page"))`), normalised, and
+A page's key holds today's date in Pastaza (what is overdue changes at midnight, with no change to drop the
+pages), and the query parameters its view declares (`@public_page(params=("q", "page"))`), normalised, and
 the view sees only those: `?v=random` or `?utm_source=...` reuse the one cached page instead of making new ones.
 """
 
@@ -27,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -112,7 +114,9 @@ def _page_key(request, query: QueryDict) -> str:
     # allowed host name (say, localhost) must not leave its links for everyone else.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query.urlencode()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"conecta:page:{current_generation()}:{get_language()}:{digest}"
+    # Today's date in Pastaza (TIME_ZONE) too: a page says what is overdue, and since how many days, so the page
+    # cached yesterday must not be served after midnight.
+    return f"conecta:page:{current_generation()}:{timezone.localdate().isoformat()}:{get_language()}:{digest}"
 
 
 def _cacheable(request, response) -> bool:

@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from commitments.models import ActionPlan, Commitment
 from commitments.selectors import plan_current
 from commitments.staff import ProtectPublishedMixin, ScopedMixin
 
-from . import services
+from . import selectors, services
 from .models import (
     GovernmentReply,
     MonitorAssessment,
@@ -85,7 +86,15 @@ class ReportNarrativeInline(TranslationStackedInline):
 @admin.register(Report)
 class ReportAdmin(TabbedTranslationAdmin):
     change_form_template = "admin/reports/report/change_form.html"
-    list_display = ["__str__", "kind", "status", "render_state_display", "published_at", "superseded_display"]
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "provisional_display",
+        "render_state_display",
+        "published_at",
+        "superseded_display",
+    ]
     list_filter = ["status", "kind", "render_state", "plan"]
     list_select_related = ["plan"]
     inlines = [ReportNarrativeInline]
@@ -188,6 +197,11 @@ class ReportAdmin(TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.pdf_view),
                 name="reports_report_pdf",
             ),
+            path(
+                "<int:pk>/page/<str:language>/",
+                self.admin_site.admin_view(self.page_view),
+                name="reports_report_page",
+            ),
             *super().get_urls(),
         ]
 
@@ -203,7 +217,10 @@ class ReportAdmin(TabbedTranslationAdmin):
                 self._rerender(request, report)
             elif step == "refresh":
                 services.report_snapshot_refresh(report=report)
-                self.message_user(request, gettext("The snapshot was taken again from the plan as it stands now."))
+                self.message_user(
+                    request,
+                    gettext("The snapshot was taken again: the plan as of the period's end, as recorded now."),
+                )
             elif step in self.WORKFLOW:
                 service, done = self.WORKFLOW[step]
                 result = service(report=report, by=request.user)
@@ -310,6 +327,21 @@ class ReportAdmin(TabbedTranslationAdmin):
             raise Http404("not rendered")
         return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.download_name)
 
+    def page_view(self, request, pk: int, language: str):
+        """The report's page as the public will see it once published (a draft's preview for staff), in
+        `language`: the same template and context as the public page, from the same snapshot."""
+        report = get_object_or_404(
+            Report.objects.select_related("plan", "supersedes", "superseded_by").prefetch_related("narratives"), pk=pk
+        )
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        if language not in dict(settings.LANGUAGES):
+            raise Http404("unknown language")
+        with translation.override(language):
+            response = render(request, "reports/detail.html", selectors.report_context(report, language))
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["workflow_steps"] = self._steps_for(request, obj)
@@ -357,12 +389,28 @@ class ReportAdmin(TabbedTranslationAdmin):
             end=obj.period_ends_on.isoformat(),
             time_zone=obj.snapshot.get("period", {}).get("time_zone", ""),
         )
+        provisional = (
+            format_html('<p class="errornote">{}</p>', services.period_not_ended_message(obj))
+            if obj.is_provisional
+            else ""
+        )
+        pages = format_html_join(
+            " · ",
+            '<a href="{}" hreflang="{}">{}</a>',
+            (
+                (reverse("admin:reports_report_page", args=[obj.pk, code]), code, name)
+                for code, name in settings.LANGUAGES
+            ),
+        )
         return format_html(
-            "<strong>{}</strong> · {} · {}{}",
+            "{}<strong>{}</strong> · {} · {}{}<br>{}: {}",
+            provisional,
             obj.title,
             period,
             gettext("version {version}").format(version=obj.version),
             corrects,
+            gettext("The report's page") if obj.is_published else gettext("Preview of the report's page"),
+            pages,
         )
 
     @admin.display(description=_("workflow"))
@@ -444,6 +492,9 @@ class ReportAdmin(TabbedTranslationAdmin):
             ),
         )
         taken = obj.snapshot.get("taken_at", "")
+        as_of = obj.snapshot.get("as_of")
+        if as_of:
+            taken = format_html("{} · {} {}", taken, gettext("situation as of"), as_of)
         example = (
             format_html(" · <strong>{}</strong>", gettext("example data"))
             if obj.snapshot.get("totals", {}).get("has_example_data")
@@ -463,6 +514,11 @@ class ReportAdmin(TabbedTranslationAdmin):
             gettext("Updates of the period"),
             rows,
         )
+
+    @admin.display(description=_("provisional"), boolean=True)
+    def provisional_display(self, obj):
+        """A draft of a period that has not ended (Report.is_provisional)."""
+        return obj.is_provisional
 
     @admin.display(description=_("PDF rendering"), ordering="render_state")
     def render_state_display(self, obj):

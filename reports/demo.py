@@ -1,11 +1,14 @@
 """The illustrative report `load_demo` publishes, so the reports page is never empty: 2025-Q4 of the real plan,
-built from its example milestones and updates and marked as example data everywhere it is shown. Made once: a
-report of that period that exists, the example or a planner's own, is never touched."""
+built from its example milestones and updates and marked as example data everywhere it is shown. Like any report,
+it tells the plan as it stood at the end of its quarter (31 December 2025) from the example history
+(commitments.plan_data.EXAMPLE_PROGRESS), whatever day it is made, and it is published only once that quarter has
+ended. Made once: a report of that period that exists, the example or a planner's own, is never touched."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from commitments import plan_data
 from commitments.models import ActionPlan
@@ -34,7 +37,7 @@ def demo_report_load(*, tally: LoadTally | None = None) -> Report | None:
     draft or report), it is left as it is; only the example's PDFs are queued again if they were never made."""
     tally = tally if tally is not None else LoadTally()
     plan = ActionPlan.objects.filter(slug=plan_data.PLAN_SLUG).first()
-    if plan is None:
+    if plan is None or not DEMO_PERIOD.has_ended(timezone.localdate()):
         return None
     existing = Report.objects.filter(plan=plan, period=DEMO_PERIOD.key).order_by("-version").first()
     if existing is not None:

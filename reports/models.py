@@ -13,6 +13,7 @@ Government staff cannot edit them; they may answer with a `GovernmentReply`.
 from __future__ import annotations
 
 import os
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -228,6 +229,17 @@ class Report(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def period_has_ended(self) -> bool:
+        """Whether the report's period is over in Pastaza (America/Guayaquil): its last day is before today there."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE)) > self.period_ends_on
+
+    @property
+    def is_provisional(self) -> bool:
+        """A draft of a period that has not ended: its figures may still change, and it can be neither approved
+        nor published until the period ends (reports.services.report_require_period_ended)."""
+        return not self.is_published and not self.period_has_ended
 
     @property
     def is_superseded(self) -> bool:

@@ -119,6 +119,8 @@ def _furniture_html(report: Report, language: str, context: dict, pages: int) ->
                 "pages": range(pages),
                 "page_counter": _page_counter_content(),
                 "running_title": _css_string(f"Conecta Pastaza · {context['title']} · v{report.version}"),
+                # A draft of a period that has not ended says so at the foot of every page.
+                "provisional_line": _css_string(gettext("Provisional: the period has not ended; figures may change.")),
             },
         )
 

@@ -11,8 +11,10 @@ import io
 import json
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis, IrmLevel
 from conecta.spreadsheet import safe_cell
@@ -87,6 +89,54 @@ def _axis_label(code: str) -> str:
         return code
 
 
+# The monitor's verdicts and the directions of an indicator, as the report says them.
+_VERDICTS = {"verified": _("verified by the monitor (FCD)"), "disputed": _("disputed by the monitor (FCD)")}
+_DIRECTIONS = {"increase": _("higher is better"), "decrease": _("lower is better")}
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def _indicators_of(row: dict, language: str) -> list[dict]:
+    """The snapshot's indicators of a commitment (schema 3; none before) for the page and the PDF: baseline, the
+    values measured by the period's end (the latest total first named `latest`), and target."""
+    indicators = []
+    for i in row.get("indicators") or []:
+        values = [
+            {
+                **v,
+                "observed_on": _day(v["observed_on"]),
+                "value": _amount(v["value"]),
+                "verification_label": _VERDICTS.get(v.get("verification") or "", ""),
+            }
+            for v in i.get("values", [])
+        ]
+        totals = [v for v in values if not v["group"]]
+        indicators.append(
+            {
+                **i,
+                "name": localized(i["name"], language),
+                "unit": localized(i["unit"], language),
+                "direction_label": _DIRECTIONS.get(i.get("direction"), ""),
+                "baseline_value": _amount(i["baseline_value"]),
+                "baseline_on": _day(i["baseline_on"]),
+                "target_value": _amount(i["target_value"]),
+                "target_on": _day(i["target_on"]),
+                "values": values,
+                "latest": totals[-1] if totals else None,
+            }
+        )
+    return indicators
+
+
+def _as_of(snapshot: dict) -> date | None:
+    """The day a snapshot tells the plan's state at the end of (schema 3); None for older snapshots, which were
+    taken as the plan stood on the day they were taken."""
+    value = snapshot.get("as_of")
+    return datetime.fromisoformat(value).date() if value else None
+
+
 def report_context(report: Report, language: str) -> dict:
     """What the page and the PDF show, in `language` (call inside translation.override(language) so that
     labels and dates follow it). Costs one query for the narratives unless they are prefetched."""
@@ -105,6 +155,9 @@ def report_context(report: Report, language: str) -> dict:
                 "due_on": _day(m["due_on"]),
                 "completed_on": _day(m["completed_on"]),
                 "level_label": _level_label(m["level"]),
+                # Days overdue and completed late are recorded since schema 3.
+                "days_overdue": m.get("days_overdue"),
+                "completed_late": bool(m.get("completed_late")),
             }
             for m in row["milestones"]
         ]
@@ -117,6 +170,7 @@ def report_context(report: Report, language: str) -> dict:
             }
             for u in row["updates"]
         ]
+        indicators = _indicators_of(row, language)
         if row["progress"] is not None:
             by_axis[row["axis"]].append(row["progress"])
         commitments.append(
@@ -126,20 +180,25 @@ def report_context(report: Report, language: str) -> dict:
                 "axis_label": _axis_label(row["axis"]),
                 "lead_institution": localized(row["lead_institution"], language),
                 "lead_department": localized(row["lead_department"], language) if row["lead_department"] else "",
+                "budget_source": localized(row.get("budget_source"), language),
                 "starts_on": _day(row["starts_on"]),
                 "ends_on": _day(row["ends_on"]),
                 "irm_label": _level_label(row["irm_level"]),
                 "narrative": narratives.get(row["code"], ""),
                 # Citizens' evaluations in the period ({"count", "average"}); None when not recorded.
                 "evaluation": evaluated.get(row["code"]),
+                "overdue": bool(row.get("overdue")),
                 "milestones": milestones,
                 "updates": updates,
+                "indicators": indicators,
                 "has_example_data": any(m["is_illustrative"] for m in milestones)
-                or any(u["is_illustrative"] for u in updates),
-                # When every milestone and update is example data, the section's heading says so once.
-                "all_example_data": bool(milestones or updates)
+                or any(u["is_illustrative"] for u in updates)
+                or any(i["is_illustrative"] or any(v["is_illustrative"] for v in i["values"]) for i in indicators),
+                # When every milestone, update and indicator is example data, the section's heading says so once.
+                "all_example_data": bool(milestones or updates or indicators)
                 and all(m["is_illustrative"] for m in milestones)
-                and all(u["is_illustrative"] for u in updates),
+                and all(u["is_illustrative"] for u in updates)
+                and all(i["is_illustrative"] for i in indicators),
             }
         )
     totals = snapshot.get("totals", {})
@@ -160,6 +219,8 @@ def report_context(report: Report, language: str) -> dict:
         "period_ends_on": report.period_ends_on,
         "plan_title": localized(plan.get("title"), language),
         "taken_at": datetime.fromisoformat(taken_at) if taken_at else None,
+        # The day the figures tell the state at the end of (schema 3); older snapshots say when they were taken.
+        "as_of": _as_of(snapshot),
         "totals": totals,
         "level_rows": level_rows,
         "axis_rows": axis_rows,
@@ -170,6 +231,8 @@ def report_context(report: Report, language: str) -> dict:
         "participation": participation_of(feedback, language),
         "has_example_data": bool(totals.get("has_example_data")),
         "is_draft": not report.is_published,
+        # A draft of a period that has not ended: every page and PDF of it says its figures may change.
+        "is_provisional": report.is_provisional,
         "language": language,
     }
 
@@ -245,13 +308,28 @@ CSV_COLUMNS = [
     "is_illustrative",
     "figure",
     "value",
+    # Since schema 3: the state at the period's end (days overdue, completed late) and the indicators.
+    "days_overdue",
+    "completed_late",
+    "group",
+    "unit_es",
+    "unit_qu",
+    "direction",
+    "baseline_value",
+    "baseline_on",
+    "target_value",
+    "target_on",
+    "verification",
 ]
 
 
 def report_data_csv(report: Report) -> str:
-    """One row per commitment, milestone and update of the snapshot, and one per participation figure of the
-    period and per commitment's evaluations (the `record` column says which; `figure` names a figure). Titles
-    that start like a spreadsheet formula are quoted (conecta.spreadsheet)."""
+    """One row per commitment, milestone, update, indicator and indicator value of the snapshot, and one per
+    participation figure of the period and per commitment's evaluations (the `record` column says which; `figure`
+    names a figure). Progress, levels, overdue and budget are those at the period's end (schema 3). An indicator's
+    row holds its name in the title columns, its unit, direction, baseline and target; each value's row its date,
+    value, group (empty for the total) and the monitor's verdict given by the period's end. Texts that start like
+    a spreadsheet formula are quoted (conecta.spreadsheet)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -274,6 +352,7 @@ def report_data_csv(report: Report) -> str:
                 "progress": row["progress"],
                 "budget_planned": row["budget_planned"],
                 "budget_executed": row["budget_executed"],
+                "overdue": row.get("overdue", ""),
             }
         )
         for m in row["milestones"]:
@@ -291,6 +370,8 @@ def report_data_csv(report: Report) -> str:
                     "progress": m["progress"],
                     "weight": m["weight"],
                     "overdue": m["overdue"],
+                    "days_overdue": m.get("days_overdue", ""),
+                    "completed_late": m.get("completed_late", ""),
                     "is_illustrative": m["is_illustrative"],
                 }
             )
@@ -307,6 +388,39 @@ def report_data_csv(report: Report) -> str:
                     "is_illustrative": u["is_illustrative"],
                 }
             )
+        for i in row.get("indicators") or []:
+            indicator = {
+                **common,
+                "item_order": i["order"],
+                "title_es": safe_cell(i["name"].get("es", "")),
+                "title_qu": safe_cell(i["name"].get("qu", "")),
+                "unit_es": safe_cell(i["unit"].get("es", "")),
+                "unit_qu": safe_cell(i["unit"].get("qu", "")),
+            }
+            writer.writerow(
+                {
+                    **indicator,
+                    "record": "indicator",
+                    "direction": i["direction"],
+                    "baseline_value": i["baseline_value"],
+                    "baseline_on": i["baseline_on"],
+                    "target_value": i["target_value"],
+                    "target_on": i["target_on"],
+                    "is_illustrative": i["is_illustrative"],
+                }
+            )
+            for v in i["values"]:
+                writer.writerow(
+                    {
+                        **indicator,
+                        "record": "indicator_value",
+                        "date": v["observed_on"],
+                        "value": v["value"],
+                        "group": safe_cell(v["group"]),
+                        "verification": v["verification"] or "",
+                        "is_illustrative": v["is_illustrative"],
+                    }
+                )
         for name, value in (evaluated.get(row["code"]) or {}).items():
             writer.writerow({**common, "record": "participation", "figure": f"evaluations.{name}", "value": value})
     if isinstance(feedback, dict):

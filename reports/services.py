@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments import roles
@@ -73,6 +74,23 @@ def report_require_draft(report: Report) -> None:
         raise ReportFrozenError("the report is published and frozen")
     if report.status != Status.DRAFT:
         raise ReportActionRefused(_("The report is in review: return it to draft to change it."))
+
+
+def period_not_ended_message(report: Report) -> str:
+    return _(
+        "The period %(period)s has not ended: this report is provisional and its figures may change. It can be "
+        "approved and published from %(day)s."
+    ) % {
+        "period": report.period_obj.label(),
+        "day": date_format(report.period_ends_on + timedelta(days=1), "DATE_FORMAT"),
+    }
+
+
+def report_require_period_ended(report: Report) -> None:
+    """A report tells what was true at the end of its period: until that period has ended in Pastaza its figures
+    may still change, so it is provisional and can be neither approved nor published."""
+    if not report.period_has_ended:
+        raise ReportActionRefused(period_not_ended_message(report))
 
 
 def narrative_codes_for(user) -> set[str] | None:
@@ -147,7 +165,7 @@ def report_draft_for_period(*, plan: ActionPlan, period: Period, by=None, correc
 
 
 def report_snapshot_refresh(*, report: Report) -> Report:
-    """Take the snapshot again from the plan as it stands now (a draft only)."""
+    """Take the snapshot again (a draft only): the plan as of the period's end, as its history now records it."""
     report_require_draft(report)
     report.snapshot = snapshot_build(plan=report.plan, period=report.period_obj)
     report.snapshot_taken_at = timezone.now()
@@ -203,6 +221,7 @@ def report_approve(*, report: Report, by) -> Report:
     _require_planner(by)
     if report.status != Status.IN_REVIEW:
         raise ReportActionRefused(_("Only a report in review can be approved."))
+    report_require_period_ended(report)
     if report.submitted_by_id is not None and report.submitted_by_id == by.pk:
         raise ReportActionRefused(_("You sent this report to review: another planner must approve it."))
     report.status, report.approved_by, report.approved_at = Status.APPROVED, by, timezone.now()
@@ -221,6 +240,7 @@ def report_publish(*, report: Report, by) -> Report:
 
 
 def _publish(*, report: Report, by) -> Report:
+    report_require_period_ended(report)
     now = timezone.now()
     report.status, report.published_by, report.published_at = Status.PUBLISHED, by, now
     report.render_state, report.render_queued_at, report.render_error = RenderState.QUEUED, now, ""

@@ -1,26 +1,36 @@
-"""The snapshot a report freezes: every published commitment and milestone of the plan as recorded when the
-snapshot is taken (the day after the period's end when Celery beat creates the draft), and the published
-updates dated within the period.
+"""The snapshot a report freezes: the plan as it stood at the last instant of the report's period in Pastaza
+(America/Guayaquil), whenever it is taken. Every published commitment and milestone of the plan, each milestone's
+progress and IRM level then (its dated history, commitments.models.milestone_progress_as_of), the published updates
+dated within the period, the executed budget recorded by then, and each indicator's values measured by then.
+Nothing in it depends on the day it is taken but `taken_at`: a report for a past quarter computed the day after
+the quarter and a year later, with observations, updates, values and budget records added since, is the same.
 
-Schema (version 2), everything JSON-native so that the JSON twin is the snapshot itself:
+Schema (version 3), everything JSON-native so that the JSON twin is the snapshot itself:
 
     {
-      "schema": 2,
-      "taken_at": "2025-10-01T01:15:00-05:00",
+      "schema": 3,
+      "as_of": "2025-12-31T23:59:59-05:00",
+      "taken_at": "2026-01-01T01:15:00-05:00",
       "plan": {"slug", "title": {"es", "qu"}, "starts_on", "ends_on"},
-      "period": {"key": "2025-Q3", "kind": "quarterly", "starts_on", "ends_on", "time_zone"},
-      "totals": {"commitments", "milestones", "milestones_complete", "milestones_overdue", "updates",
-                 "average_progress", "levels": {irm level: commitments}, "budget_planned", "budget_executed",
-                 "has_example_data"},
+      "period": {"key": "2025-Q4", "kind": "quarterly", "starts_on", "ends_on", "time_zone"},
+      "totals": {"commitments", "milestones", "milestones_complete", "milestones_overdue",
+                 "milestones_completed_late", "updates", "indicators", "average_progress",
+                 "levels": {irm level: commitments}, "budget_planned", "budget_executed", "has_example_data"},
       "commitments": [{
           "code", "order", "title": {"es", "qu"}, "axis", "lead_institution": {"es", "qu"},
           "lead_department": {"es", "qu"} | null, "starts_on", "ends_on",
-          "budget_planned": "1234.00" | null, "budget_executed", "budget_source",
-          "progress": 0-100 | null, "irm_level",
-          "milestones": [{"order", "title": {"es", "qu"}, "starts_on", "due_on", "completed_on", "level",
-                          "progress", "weight", "overdue", "is_illustrative"}],
+          "budget_planned": "1234.00" | null, "budget_executed": (recorded by the end) | null,
+          "budget_source": {"es", "qu"} (a text before schema 3),
+          "progress": 0-100 | null, "irm_level", "overdue" (ended incomplete by the end),
+          "milestones": [{"order", "title": {"es", "qu"}, "starts_on", "due_on", "completed_on" (by the end) | null,
+                          "level", "progress", "weight", "overdue", "days_overdue", "completed_late",
+                          "is_illustrative"}],
           "updates": [{"occurred_on", "title": {"es", "qu"}, "text": {"es", "qu"}, "progress",
-                       "milestone_order", "is_illustrative"}]
+                       "milestone_order", "is_illustrative"}],
+          "indicators": [{"order", "name": {"es", "qu"}, "unit": {"es", "qu"}, "direction", "disaggregation",
+                          "baseline_value", "baseline_on", "target_value", "target_on", "is_illustrative",
+                          "values": [{"observed_on", "value", "group", "verification": "verified" | "disputed" |
+                                      null, "is_illustrative"}]}]
       }],
       "feedback": {
           "groups": [{"key", "title": {"es", "qu"}}],
@@ -29,29 +39,55 @@ Schema (version 2), everything JSON-native so that the JSON twin is the snapshot
       }
     }
 
-`feedback` (schema 2) holds the citizen participation of the period, read from each participation app when the
-snapshot is taken: evaluations, suggestions by kind, channel and language, answers and comments
+As of the period's end (`as_of`, the last second of its last day):
+- a milestone's progress and level are those of its latest published observation on or before the end; one that
+  had not started by then, or of which nothing had been observed, is "not_started" at 0;
+- it is overdue when its due date had passed by the day after the end while it was not complete then, and
+  `days_overdue` counts from its due date to that day (as Milestone.days_overdue counts to today); it was completed
+  late when it was complete then with a completion date, on or before the end, after its due date;
+- an indicator is listed when it is published and its baseline was set by the end; its values are the published
+  ones measured on or before the end (total, and per group of its disaggregation), each with the monitor's
+  verdict only when the monitor gave it by the end.
+
+`feedback` (since schema 2) holds the citizen participation of the period, read from each participation app when
+the snapshot is taken: evaluations, suggestions by kind, channel and language, answers and comments
 (feedback.selectors.participation_figures), meetings and their attendance (meetings.selectors.meeting_figures),
-survey responses (surveys.selectors.survey_response_count). Its labels are frozen in both
-languages with the figures. Reports whose snapshot was taken before it existed (schema 1) hold `"feedback": null`,
-and their pages say the figures were not recorded; a published snapshot is never recomputed.
+survey responses (surveys.selectors.survey_response_count). Its labels are frozen in both languages with the
+figures. Reports whose snapshot was taken before it existed (schema 1) hold `"feedback": null`, and their pages say
+the figures were not recorded; a published snapshot is never recomputed. Snapshots of schemas 1 and 2 were taken
+as the plan stood when they were taken (`taken_at`): they have no `as_of`, no indicators and no days overdue, and
+their pages say "data as recorded on" that day.
 
 Texts carry both languages ({"es": ..., "qu": ...}); a missing Kichwa text is "" and readers fall back to Spanish
-(`localized`). Dates are ISO strings, amounts decimal strings (never floats); an average score is a number with
-one decimal, or null when nobody evaluated.
+(`localized`). Dates are ISO strings, amounts and measured values decimal strings (never floats); an average score
+is a number with one decimal, or null when nobody evaluated.
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import Counter
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Case, DateField, F, Prefetch, Q, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import ActionPlan, Commitment, IrmLevel, Milestone, ProgressUpdate
+from commitments.models import (
+    ActionPlan,
+    Commitment,
+    Indicator,
+    IndicatorValue,
+    IrmLevel,
+    Milestone,
+    ProgressUpdate,
+    budget_executed_as_of,
+    milestone_completed_late,
+    milestone_overdue,
+    milestone_progress_as_of,
+)
 from feedback.models import Evaluation, Language, Suggestion
 from feedback.selectors import day_bounds, participation_figures
 from meetings.models import Meeting
@@ -60,7 +96,7 @@ from surveys.selectors import survey_response_count
 
 from .periods import Period
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -76,25 +112,74 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def period_end_instant(period: Period) -> datetime:
+    """The last instant (to the second) of `period` in Pastaza: 2025-12-31T23:59:59-05:00."""
+    return datetime.combine(period.ends_on, time(23, 59, 59), zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _milestones_at(end: date):
+    """The published milestones with their state at the end of `end` (annotations ending in `_then`)."""
+    progress, level = milestone_progress_as_of(end)
+    complete_then = Q(level_then=IrmLevel.COMPLETE) & Q(completed_on__lte=end)
+    return (
+        Milestone.objects.filter(is_published=True)
+        .annotate(progress_then=progress, level_then=level)
+        .annotate(
+            completed_on_then=Case(When(complete_then, then=F("completed_on")), default=None, output_field=DateField())
+        )
+        .annotate(
+            overdue_then=milestone_overdue(today=end + timedelta(days=1), level="level_then"),
+            completed_late_then=milestone_completed_late(level="level_then", completed_on="completed_on_then"),
+        )
+        .order_by("order")
+    )
+
+
+def _indicators_at(end: date):
+    values = (
+        IndicatorValue.objects.filter(is_published=True, observed_on__lte=end)
+        .select_related("verification")
+        .order_by("observed_on", "group", "pk")
+    )
+    return (
+        Indicator.objects.filter(is_published=True, baseline_on__lte=end)
+        .prefetch_related(Prefetch("values", queryset=values))
+        .order_by("order", "pk")
+    )
+
+
+def _verdict(value: IndicatorValue, instant: datetime) -> str | None:
+    """The monitor's verdict on a value, when it was given by `instant` (a later one is not in the snapshot)."""
+    verification = getattr(value, "verification", None)
+    if verification is None or verification.checked_at > instant:
+        return None
+    return verification.status
+
+
 def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
-    """The snapshot of `plan` for `period`, read in a fixed number of queries whatever the plan's size."""
+    """The snapshot of `plan` as of the end of `period`, read in a fixed number of queries whatever the plan's size."""
+    end = period.ends_on
+    instant = period_end_instant(period)
     updates_in_period = (
         ProgressUpdate.objects.published()
-        .filter(occurred_on__gte=period.starts_on, occurred_on__lte=period.ends_on)
+        .filter(occurred_on__gte=period.starts_on, occurred_on__lte=end)
         .select_related("milestone")
         .order_by("occurred_on", "pk")
     )
     commitments = (
         Commitment.objects.published()
         .in_plan(plan)
-        .with_progress()
+        .with_progress(as_of=end)
+        .annotate(budget_executed_then=budget_executed_as_of(end))
         .select_related("lead_institution", "lead_department")
         .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.filter(is_published=True).order_by("order")),
+            Prefetch("milestones", queryset=_milestones_at(end)),
             Prefetch("updates", queryset=updates_in_period),
+            Prefetch("indicators", queryset=_indicators_at(end)),
         )
         .order_by("order", "code")
     )
+    day_after = end + timedelta(days=1)
     rows = []
     for c in commitments:
         milestones = [
@@ -103,11 +188,13 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
                 "title": _both(m, "title"),
                 "starts_on": _iso(m.starts_on),
                 "due_on": _iso(m.due_on),
-                "completed_on": _iso(m.completed_on),
-                "level": m.level,
-                "progress": m.progress,
+                "completed_on": _iso(m.completed_on_then),
+                "level": m.level_then,
+                "progress": m.progress_then,
                 "weight": m.weight,
-                "overdue": m.level != IrmLevel.COMPLETE and m.due_on <= period.ends_on,
+                "overdue": bool(m.overdue_then),
+                "days_overdue": (day_after - m.due_on).days if m.overdue_then else 0,
+                "completed_late": bool(m.completed_late_then),
                 "is_illustrative": m.is_illustrative,
             }
             for m in c.milestones.all()
@@ -123,6 +210,31 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
             }
             for u in c.updates.all()
         ]
+        indicators = [
+            {
+                "order": i.order,
+                "name": _both(i, "name"),
+                "unit": _both(i, "unit"),
+                "direction": i.direction,
+                "disaggregation": i.disaggregation,
+                "baseline_value": _money(i.baseline_value),
+                "baseline_on": _iso(i.baseline_on),
+                "target_value": _money(i.target_value),
+                "target_on": _iso(i.target_on),
+                "is_illustrative": i.is_illustrative,
+                "values": [
+                    {
+                        "observed_on": _iso(v.observed_on),
+                        "value": _money(v.value),
+                        "group": v.group,
+                        "verification": _verdict(v, instant),
+                        "is_illustrative": v.is_illustrative,
+                    }
+                    for v in i.values.all()
+                ],
+            }
+            for i in c.indicators.all()
+        ]
         rows.append(
             {
                 "code": c.code,
@@ -134,16 +246,19 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
                 "starts_on": _iso(c.starts_on),
                 "ends_on": _iso(c.ends_on),
                 "budget_planned": _money(c.budget_planned),
-                "budget_executed": _money(c.budget_executed),
-                "budget_source": c.budget_source,
+                "budget_executed": _money(c.budget_executed_then),
+                "budget_source": _both(c, "budget_source"),
                 "progress": c.progress,
                 "irm_level": c.irm_level.value,
+                "overdue": bool(c.overdue),
                 "milestones": milestones,
                 "updates": updates,
+                "indicators": indicators,
             }
         )
     return {
         "schema": SCHEMA_VERSION,
+        "as_of": instant.isoformat(),
         "taken_at": timezone.localtime().isoformat(timespec="seconds"),
         "plan": {
             "slug": plan.slug,
@@ -155,7 +270,7 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
             "key": period.key,
             "kind": period.kind,
             "starts_on": _iso(period.starts_on),
-            "ends_on": _iso(period.ends_on),
+            "ends_on": _iso(end),
             "time_zone": settings.TIME_ZONE,
         },
         "totals": totals_of(rows),
@@ -236,6 +351,7 @@ def feedback_of(*, plan: ActionPlan, period: Period, codes: list[str]) -> dict:
 
 def totals_of(rows: list[dict]) -> dict:
     milestones = [m for row in rows for m in row["milestones"]]
+    indicators = [i for row in rows for i in row.get("indicators", [])]
     measured = [row["progress"] for row in rows if row["progress"] is not None]
     levels = Counter(row["irm_level"] for row in rows)
     planned = [Decimal(row["budget_planned"]) for row in rows if row["budget_planned"] is not None]
@@ -245,13 +361,16 @@ def totals_of(rows: list[dict]) -> dict:
         "milestones": len(milestones),
         "milestones_complete": sum(1 for m in milestones if m["level"] == IrmLevel.COMPLETE),
         "milestones_overdue": sum(1 for m in milestones if m["overdue"]),
+        "milestones_completed_late": sum(1 for m in milestones if m.get("completed_late")),
         "updates": sum(len(row["updates"]) for row in rows),
+        "indicators": len(indicators),
         "average_progress": round(sum(measured) / len(measured)) if measured else None,
         "levels": {level.value: levels.get(level.value, 0) for level in IrmLevel},
         "budget_planned": _money(sum(planned)) if planned else None,
         "budget_executed": _money(sum(executed)) if executed else None,
         "has_example_data": any(m["is_illustrative"] for m in milestones)
-        or any(u["is_illustrative"] for row in rows for u in row["updates"]),
+        or any(u["is_illustrative"] for row in rows for u in row["updates"])
+        or any(i["is_illustrative"] or any(v["is_illustrative"] for v in i["values"]) for i in indicators),
     }
 
 

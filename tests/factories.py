@@ -17,7 +17,9 @@ from commitments.models import (
     Institution,
     IrmLevel,
     Milestone,
+    MilestoneProgress,
     OgpValue,
+    ProgressSource,
     ProgressUpdate,
     StaffProfile,
 )
@@ -102,6 +104,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Milestone
+        skip_postgeneration_save = True
 
     commitment = factory.SubFactory(CommitmentFactory)
     order = factory.Sequence(lambda n: n + 1)
@@ -113,6 +116,22 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     level = factory.LazyAttribute(lambda m: IrmLevel.for_progress(m.progress).value)
     completed_on = factory.LazyAttribute(lambda m: date(2025, 12, 1) if m.level == IrmLevel.COMPLETE else None)
     is_published = True
+
+    @factory.post_generation
+    def observed(self, create, day, **kwargs):
+        """Its progress is in its history as services.milestone_save would record it: observed on `observed`
+        (`MilestoneFactory(observed=date(...))`), by default on its start date; `observed=False` records
+        nothing (a milestone with no history, as before the history existed)."""
+        if not create or day is False or (self.progress == 0 and self.level == IrmLevel.NOT_STARTED):
+            return
+        MilestoneProgress.objects.create(
+            milestone=self,
+            observed_on=day or self.starts_on,
+            progress=self.progress,
+            level=self.level,
+            source=ProgressSource.ADMIN,
+            is_illustrative=self.is_illustrative,
+        )
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

@@ -47,12 +47,15 @@ def forwards(apps, schema_editor):
         records = ChangeRecord.objects.filter(model="milestone", object_id=milestone.pk).order_by("at", "pk")
         for record in records:
             changes = record.changes or {}
-            touched = False
+            touched = set()
             for name in ("progress", "level"):
                 pair = changes.get(name)
                 if isinstance(pair, list) and len(pair) == 2 and pair[1] is not None:
                     state[name] = pair[1]
-                    touched = True
+                    touched.add(name)
+            if touched == {"progress"} and not _matches(int(state["progress"]), state["level"]):
+                # A record older than the level's own (or one that only moved the progress): the level it read as.
+                state["level"] = _level_for(int(state["progress"]))
             if touched and _matches(int(state["progress"]), state["level"]):
                 made.append(
                     MilestoneProgress.objects.create(

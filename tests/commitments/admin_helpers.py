@@ -22,6 +22,8 @@ MILESTONE_COLUMNS = [
     "producto_esperado_es", "producto_esperado_qu", "inicio", "vencimiento", "completado_el", "nivel_irm",
     "avance", "responsable", "publicado", "datos_de_ejemplo",
 ]
+# Columns an export writes and an import ignores: how late the milestone runs (issue 11).
+MILESTONE_EXPORT_ONLY = ["vencido", "dias_de_retraso", "completado_con_retraso"]
 
 
 def milestone_row(milestone, **changes) -> dict:

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import MilestoneFactory
 
-from .admin_helpers import MILESTONE_COLUMNS, admin_export, read_spreadsheet
+from .admin_helpers import MILESTONE_COLUMNS, MILESTONE_EXPORT_ONLY, admin_export, read_spreadsheet
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_it_exports_milestones_with_spanish_columns(planner_client, milestones, 
     assert response["Content-Type"].startswith(content_type)
     assert f".{fmt}" in response["Content-Disposition"]
     dataset = read_spreadsheet(response.content, fmt)
-    assert dataset.headers == MILESTONE_COLUMNS
+    assert dataset.headers == MILESTONE_COLUMNS + MILESTONE_EXPORT_ONLY
     rows = {row["titulo_es"]: row for row in dataset.dict}
     assert set(rows) == {"Diagnóstico", "Inventario vial"}
     done = rows["Diagnóstico"]

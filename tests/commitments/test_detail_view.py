@@ -9,11 +9,13 @@ from tests.replay import synthetic_plan
 
 pytestmark = pytest.mark.django_db
 
-# Measured: the commitment with its progress; its OGP values, supporters, cantons; milestones and their
-# evidence; updates and their evidence. It does not grow with the plan, the milestones or the evidence.
-# 8 for the commitment, 5 for the participation panel (comments, evaluation counts, evaluation comments, the
-# agreements of published meetings about it, and the open surveys about it).
-DETAIL_QUERIES = 8 + 5
+# Measured: the commitment with its progress; its OGP values, supporters, cantons; milestones, their evidence and
+# their dated progress (observations); updates and their evidence. It does not grow with the plan, the milestones,
+# their history or the evidence.
+# 9 for the commitment, 5 for the participation panel (comments, evaluation counts, evaluation comments, the
+# agreements of published meetings about it, and the open surveys about it). 2 for its published indicators and
+# their published values (with the monitor's verdicts), whatever their number.
+DETAIL_QUERIES = 9 + 5 + 2
 
 
 def test_it_shows_the_published_milestones_and_updates(citizen, commitment):

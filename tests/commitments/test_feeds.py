@@ -70,7 +70,8 @@ def test_an_entry_is_titled_with_the_commitment_code(client, current_plan, commi
 def test_it_shows_only_published_updates_of_published_commitments_and_milestones(client, current_plan, commitment, gad):
     hidden_commitment = CommitmentFactory(plan=current_plan, lead_institution=gad, is_published=False)
     hidden_milestone = MilestoneFactory(commitment=commitment, is_published=False)
-    shown_milestone = MilestoneFactory(commitment=commitment)
+    # Not overdue: no tag. No history: its observations' entries are tested in test_progress_history.
+    shown_milestone = MilestoneFactory(commitment=commitment, due_on=date(2099, 12, 31), observed=False)
     ProgressUpdateFactory(commitment=commitment, title_es="Visible")
     ProgressUpdateFactory(commitment=commitment, milestone=shown_milestone, title_es="Visible con hito")
     ProgressUpdateFactory(commitment=commitment, title_es="Borrador", is_published=False)

@@ -11,7 +11,7 @@ from commitments.models import ProgressUpdate
 from commitments.roles import PLANNER
 from commitments.tasks import notify_pending_updates_task, notify_update_submitted_task
 from conecta.cache import bump_generation
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import MilestoneFactory, ProgressUpdateFactory, UserFactory
 
 from .admin_helpers import admin_url, form_data
 
@@ -32,6 +32,7 @@ def submit_update(client, commitment, django_capture_on_commit_callbacks):
     data = form_data(
         page,
         commitment=commitment.pk,
+        milestone=MilestoneFactory(commitment=commitment).pk,  # a reported progress is its milestone's
         occurred_on="2026-03-02",
         title_es="Talleres en Sarayaku",
         text_es="Se hicieron tres talleres.",

@@ -88,9 +88,7 @@ def test_an_outage_is_logged_once_not_per_call(caplog):
 
 def _submit_update(client, commitment, title, capture):
     page = client.get(admin_url("progressupdate", "add"))
-    data = form_data(
-        page, commitment=commitment.pk, occurred_on="2026-03-02", title_es=title, text_es="Texto.", progress=45
-    )
+    data = form_data(page, commitment=commitment.pk, occurred_on="2026-03-02", title_es=title, text_es="Texto.")
     with capture(execute=True):
         response = client.post(admin_url("progressupdate", "add"), data)
     assert response.status_code == 302

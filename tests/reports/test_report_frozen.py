@@ -45,7 +45,7 @@ def test_a_published_report_does_not_change_when_the_commitments_change_later(pu
 def test_the_snapshot_holds_the_updates_of_the_period_only(draft):
     titles = [u["title"]["es"] for c in draft.snapshot["commitments"] for u in c["updates"]]
     assert sorted(titles) == ["Inicio de obras", "Taller con comunidades"]
-    assert draft.snapshot["schema"] == 2 and isinstance(draft.snapshot["feedback"]["figures"], list)
+    assert draft.snapshot["schema"] == 3 and isinstance(draft.snapshot["feedback"]["figures"], list)
     assert draft.snapshot["period"] == {
         "key": "2025-Q3",
         "kind": "quarterly",
