@@ -1,4 +1,5 @@
-# Conecta Pastaza. `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs every test.
+# Conecta Pastaza. `make run` sets everything up and serves http://127.0.0.1:8000 (`make run PORT=8101` on another
+# port); `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,6 +10,9 @@ PORT ?= 8000
 
 .PHONY: run setup install messages makemessages migrate demo test lint bench clean check-compose
 
+# The links the site writes into e-mails and PDFs (SITE_URL) name the address it serves: set from HOST and PORT
+# unless SITE_URL is given. Target-specific, so `setup` (load_demo's example report) gets it too.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ExportForm
+from import_export.results import RowResult
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from conecta import spreadsheet
+from conecta.admin_messages import AdminMessagesMixin
 
-from . import roles, services
+from . import audit, roles, services
 from .forms import SpreadsheetImportForm
 from .models import (
     ActionPlan,
@@ -48,7 +54,7 @@ from .resources import (
     IndicatorValueResource,
     MilestoneResource,
 )
-from .staff import ProtectPublishedMixin, ReadOnlyAdminMixin, ScopedMixin
+from .staff import KichwaGapsAdminMixin, ProtectPublishedMixin, ReadOnlyAdminMixin, ScopedMixin
 
 # Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
 admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
@@ -58,24 +64,26 @@ admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
 
 
 class ChangeLogMixin:
-    """A read-only panel with the record's latest changes (who, when, what: old -> new)."""
+    """A read-only panel with the record's latest changes (who, when, what: old -> new), read as a person reads them
+    (commitments.audit.read_changes), at the portal's local time."""
 
     @admin.display(description=_("Change history"))
     def change_log(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        records = ChangeRecord.objects.filter(model=obj._meta.model_name, object_id=obj.pk)[:25]
+        records = list(ChangeRecord.objects.filter(model=obj._meta.model_name, object_id=obj.pk)[:25])
         if not records:
             return _("No changes recorded yet.")
+        readable = audit.read_changes(records)
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    r.at.strftime("%Y-%m-%d %H:%M"),
+                    _local_time(r.at),
                     r.user_display or "—",
                     r.get_action_display(),
-                    format_changes(r.changes),
+                    format_changes(readable[r.pk]),
                 )
                 for r in records
             ),
@@ -96,19 +104,27 @@ class ChangeLogMixin:
         )
 
 
-def format_changes(changes: dict):
+def _local_time(moment) -> str:
+    """A moment as the change record list shows it: in the portal's time zone (America/Guayaquil)."""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def format_changes(changes: list[audit.ReadableChange]):
+    """Each change on its line: "Label: old → new", or "Label: value" where only the new value is told."""
     if not changes:
         return "—"
     return format_html_join(
         "",
-        "<div><code>{}</code>: {} → {}</div>",
-        ((field, _short(old), _short(new)) for field, (old, new) in sorted(changes.items())),
+        "<div>{}</div>",
+        (
+            (
+                format_html("<strong>{}</strong>: {}", change.label, change.new)
+                if change.old is None
+                else format_html("<strong>{}</strong>: {} → {}", change.label, change.old, change.new),
+            )
+            for change in changes
+        ),
     )
-
-
-def _short(value) -> str:
-    text = "∅" if value in (None, "") else str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _scoped_commitments(request):
@@ -182,6 +198,9 @@ class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
     - An import may do what this user may do in this admin's form, field by field (resources.AdminImportRules).
     - An upload waits in IMPORT_TMP_DIR only while its preview offers to confirm it; an import that fails at the
       confirm step says so, and writes no admin log entry and no "Import finished" message.
+    - What import-export says in English is said in the staff's language: its template strings are translated in
+      locale/ (conecta/import_export_terms.py keeps their msgids), its messages are written here (the import's
+      counts, the records' history); an export is named after its data and holds real dates (resources).
     """
 
     import_form_class = SpreadsheetImportForm
@@ -241,6 +260,62 @@ class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
             messages.error(request, text)
         return HttpResponseRedirect(self._import_url())
 
+    def add_success_message(self, result, request):
+        """One sentence whose words agree with the model's name ("Importación terminada. Hitos nuevos: 0;
+        actualizados: 1; sin cambios: 0."), where import-export writes "0 new, 1 updated … hitos"."""
+        message = self.get_import_resource_classes(request)[0].finished_message
+        totals = result.totals
+        messages.success(
+            request,
+            message
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+    def generate_log_entries(self, result, request):
+        """Each imported record's admin history as Django writes a form's: "Added." or "Changed progress and IRM
+        level.", stored structured and translated when read (import-export writes "update through import_export").
+        Records that changed the same columns share one bulk insert."""
+        if self.get_skip_admin_log():
+            return
+        resource = self.get_import_resource_classes(request)[0]()
+        added, changed = [], {}
+        for row in result.valid_rows():
+            if row.import_type == RowResult.IMPORT_TYPE_NEW:
+                added.append(row.instance)
+            elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+                labels = tuple(resource.changed_labels(row.original, row.instance))
+                changed.setdefault(labels, []).append(row.instance)
+        batches = [(ADDITION, [{"added": {}}], added)]
+        batches += [(CHANGE, [{"changed": {"fields": list(labels)}}], rows) for labels, rows in changed.items()]
+        for flag, message, rows in batches:
+            if rows:
+                LogEntry.objects.log_actions(
+                    request.user.pk, rows, flag, change_message=message, single_object=len(rows) == 1
+                )
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """import-export's, but asking every binary format for native values (an XLSX export's dates as date
+        cells, its numbers as numbers): import-export asks only its own formats, by exact type, and ours
+        (conecta.spreadsheet.XLSX) is a subclass."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(request, queryset, force_native_type=file_format.is_binary(), **kwargs)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+    def get_export_filename(self, request, queryset, file_format):
+        """conecta-pastaza-hitos-2026-12-01.xlsx: what the file holds, in Spanish as its columns are, and the day
+        in Pastaza."""
+        slug = self.get_export_resource_classes(request)[0].export_slug()
+        return f"conecta-pastaza-{slug}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
     def _import_url(self) -> str:
         app_label, model_name = self.get_model_info()
         return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
@@ -266,14 +341,14 @@ def _import_problems(result, limit: int = 10) -> list[str]:
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(TabbedTranslationAdmin):
+class ActionPlanAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["title", "starts_on", "ends_on", "submitted_on", "is_synthetic"]
     list_filter = ["is_synthetic"]
     prepopulated_fields = {"slug": ["title_es"]}
 
 
 @admin.register(Institution)
-class InstitutionAdmin(TabbedTranslationAdmin):
+class InstitutionAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["name", "acronym", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -282,7 +357,7 @@ class InstitutionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(OgpValue)
-class OgpValueAdmin(TabbedTranslationAdmin):
+class OgpValueAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["name", "code", "order"]
 
 
@@ -292,13 +367,13 @@ class ParishInline(TranslationTabularInline):
 
 
 @admin.register(Canton)
-class CantonAdmin(TabbedTranslationAdmin):
+class CantonAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["name", "code", "seat", "population_2022"]
     inlines = [ParishInline]
 
 
 @admin.register(Parish)
-class ParishAdmin(TabbedTranslationAdmin):
+class ParishAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["name", "code", "canton", "kind"]
     list_filter = ["canton", "kind"]
     list_select_related = ["canton"]
@@ -377,7 +452,13 @@ class HistoryGoesWithItMixin:
 
 @admin.register(Commitment)
 class CommitmentAdmin(
-    HistoryGoesWithItMixin, ChangeLogMixin, ScopedMixin, ProtectPublishedMixin, ImportExportTranslationAdmin
+    AdminMessagesMixin,
+    KichwaGapsAdminMixin,
+    HistoryGoesWithItMixin,
+    ChangeLogMixin,
+    ScopedMixin,
+    ProtectPublishedMixin,
+    ImportExportTranslationAdmin,
 ):
     resource_classes = [CommitmentResource]
     form = CommitmentAdminForm
@@ -580,7 +661,9 @@ class UpdateEvidenceInline(EvidenceInline):
     fk_name = "update"
 
 
-class CommitmentPartAdminMixin(HistoryGoesWithItMixin, ChangeLogMixin, ScopedMixin, ProtectPublishedMixin):
+class CommitmentPartAdminMixin(
+    AdminMessagesMixin, HistoryGoesWithItMixin, ChangeLogMixin, ScopedMixin, ProtectPublishedMixin
+):
     """What the admins of a commitment's milestones and progress updates share: a department works on those of the
     commitments it leads (the spreadsheet import asks the admin, resources.AdminImportRules, so the form and the
     import follow this one rule), only the Planning Directorate publishes, a published one stays, and each change
@@ -601,7 +684,7 @@ class CommitmentPartAdminMixin(HistoryGoesWithItMixin, ChangeLogMixin, ScopedMix
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
+class MilestoneAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, ImportExportTranslationAdmin):
     resource_classes = [MilestoneResource]
     list_display = [
         "__str__",
@@ -696,8 +779,66 @@ class MilestoneAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
 HISTORY_ROWS = 30
 
 
+class CommitmentChoiceForm(forms.Form):
+    """The first step of adding a progress update: which commitment it is about (among those the user may see)."""
+
+    commitment = forms.ModelChoiceField(queryset=Commitment.objects.none(), label=_("Commitment"))
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].queryset = commitments
+
+
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """The milestone chooser offers only the milestones of the chosen commitment: the one the form sends back (bound),
+    else the one it starts with (?commitment=<pk> on the add page, the update's own on its change page); none while
+    no commitment is chosen. The commitment is read through its own field, so only one the user may see counts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        milestone = self.fields.get("milestone")
+        if milestone is None:
+            return
+        chosen = self._chosen_commitment()
+        milestone.queryset = milestone.queryset.filter(commitment=chosen) if chosen else milestone.queryset.none()
+        milestone.error_messages["invalid_choice"] = _(
+            "Choose one of the milestones of the chosen commitment: after changing the commitment, choose its "
+            "milestone again."
+        )
+        if self.instance.pk is None:
+            milestone.help_text = format_html(
+                '{} <a href="{}">{}</a>',
+                _("Only the milestones of the chosen commitment are offered."),
+                reverse("admin:commitments_progressupdate_add"),
+                _("Choose another commitment"),
+            )
+        else:
+            milestone.help_text = _(
+                "Only the milestones of the chosen commitment are offered. If you change the commitment, save: the "
+                "form then offers its milestones."
+            )
+
+    def _chosen_commitment(self) -> Commitment | None:
+        field = self.fields.get("commitment")
+        if field is None:  # read-only on this form: the update's own
+            return self.instance.commitment if self.instance.commitment_id else None
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("commitment"))
+        else:
+            raw = self.initial.get("commitment") or self.instance.commitment_id
+        try:
+            return field.to_python(raw)
+        except ValidationError:  # not one the user may see
+            return None
+
+
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(CommitmentPartAdminMixin, TabbedTranslationAdmin):
+class ProgressUpdateAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, TabbedTranslationAdmin):
+    """Linked choosers: the milestone is one of the chosen commitment's (ProgressUpdateAdminForm). Without
+    JavaScript, the add page first asks for the commitment (choose_commitment_view, then ?commitment=<pk>); with it,
+    changing the commitment reloads the milestones from milestone_options_view (static/js/admin-update-choosers.js)."""
+
+    form = ProgressUpdateAdminForm
     list_display = ["__str__", "occurred_on", "author", "is_published", "is_illustrative"]
     list_filter = ["is_published", "is_illustrative", "commitment__plan", "commitment"]
     list_select_related = ["commitment", "author"]
@@ -717,12 +858,18 @@ class ProgressUpdateAdmin(CommitmentPartAdminMixin, TabbedTranslationAdmin):
         "change_log",
     ]
 
+    class Media:
+        js = ["js/admin-update-choosers.js"]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "milestone":
             kwargs["queryset"] = Milestone.objects.filter(commitment__in=_scoped_commitments(request)).select_related(
                 "commitment"
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "milestone" and field is not None:
+            field.widget.attrs["data-options-url"] = reverse("admin:commitments_progressupdate_milestones")
+        return field
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -738,18 +885,106 @@ class ProgressUpdateAdmin(CommitmentPartAdminMixin, TabbedTranslationAdmin):
         if not change and not obj.is_published:
             messages.info(request, _("The Planning Directorate has been told that this update awaits review."))
 
+    def get_urls(self):
+        return [
+            path(
+                "milestones/",
+                self.admin_site.admin_view(self.milestone_options_view),
+                name="commitments_progressupdate_milestones",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET" and IS_POPUP_VAR not in request.GET:
+            commitments = _scoped_commitments(request)
+            raw = request.GET.get("commitment", "")
+            chosen = raw.isdigit() and commitments.filter(pk=raw).exists()
+            if not chosen and (raw or commitments.count() != 1):
+                return self.choose_commitment_view(request, commitments)
+            if not chosen:  # the one commitment this user may see: no question to ask
+                request.GET = request.GET.copy()
+                request.GET["commitment"] = str(commitments.get().pk)
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_commitment_view(self, request, commitments):
+        """Step 1 of adding an update without JavaScript: the commitment, sent back as ?commitment=<pk> (the
+        address keeps any other parameter, such as the list's filters)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CommitmentChoiceForm(request.GET if "commitment" in request.GET else None, commitments=commitments)
+        form.is_valid()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Add a progress update: choose the commitment"),
+            "form": form,
+            "kept": [(key, value) for key, value in request.GET.items() if key != "commitment"],
+            "has_commitments": commitments.exists(),
+        }
+        return TemplateResponse(request, "admin/commitments/progressupdate/choose_commitment.html", context)
+
+    def milestone_options_view(self, request):
+        """The milestones of one commitment the user may see, as JSON for the form's script; none of another."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        raw = request.GET.get("commitment", "")
+        commitment = _scoped_commitments(request).filter(pk=raw).first() if raw.isdigit() else None
+        milestones = (
+            Milestone.objects.filter(commitment=commitment).select_related("commitment") if commitment else []
+        )
+        return JsonResponse({"milestones": [{"id": m.pk, "label": str(m)} for m in milestones]})
+
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(AdminMessagesMixin, admin.ModelAdmin):
     list_display = ["user", "institution"]
     list_select_related = ["user", "institution"]
     autocomplete_fields = ["institution"]
 
 
+class RecordTypeFilter(admin.SimpleListFilter):
+    """Change records by the kind of record they are about, named as staff read it (`?model=milestone`)."""
+
+    title = _("record type")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        return [(name, audit.record_type_label(name)) for name in audit.AUDITED_BY_NAME]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
+class ThroughFilter(admin.SimpleListFilter):
+    """Change records by what they were made through (the admin, an import, a task...)."""
+
+    title = _("through")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [(code, audit.source_label(code)) for code in audit.SOURCES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
-    list_display = ["at", "user_display", "source", "action", "model", "object_repr", "what_changed"]
-    list_filter = ["model", "action", "source", "commitment_code"]
+    list_display = ["at", "user_display", "through", "action", "record_type", "object_repr", "what_changed"]
+    list_filter = [RecordTypeFilter, "action", ThroughFilter, "commitment_code"]
+    fields = [
+        "at",
+        "user_display",
+        "through",
+        "action",
+        "record_type",
+        "object_id",
+        "object_repr",
+        "commitment_code",
+        "what_changed",
+    ]
+    readonly_fields = fields
     search_fields = ["object_repr", "user_display", "commitment_code"]
     date_hierarchy = "at"
     commitment_code_field = "commitment_code"
@@ -757,9 +992,26 @@ class ChangeRecordAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in {"model", "object_id"} or super().lookup_allowed(lookup, value, request)
 
+    def get_changelist_instance(self, request):
+        # Every record of the page read at once: one query per related model, not one per row.
+        changelist = super().get_changelist_instance(request)
+        readable = audit.read_changes(changelist.result_list)
+        for record in changelist.result_list:
+            record.readable_changes = readable[record.pk]
+        return changelist
+
+    @admin.display(description=_("through"), ordering="source")
+    def through(self, obj):
+        return audit.source_label(obj.source)
+
+    @admin.display(description=_("record type"), ordering="model")
+    def record_type(self, obj):
+        return audit.record_type_label(obj.model)
+
     @admin.display(description=_("what changed"))
     def what_changed(self, obj):
-        return format_changes(obj.changes)
+        readable = getattr(obj, "readable_changes", None)
+        return format_changes(audit.read_changes([obj])[obj.pk] if readable is None else readable)
 
 
 @admin.register(MilestoneProgress)
@@ -824,7 +1076,7 @@ class BudgetExecutionAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin):
+class IndicatorAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, ImportExportTranslationAdmin):
     resource_classes = [IndicatorResource]
     list_display = [
         "__str__",
@@ -922,6 +1174,12 @@ class IndicatorValueAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and getattr(obj, "verification", None) is not None:
+            fields += ["indicator", "observed_on", "group", "value"]  # IndicatorValue.CHECKED_FIELDS
+        return fields
+
     def save_model(self, request, obj, form, change):
         services.indicator_value_save(value=obj, by=request.user, source=ProgressSource.ADMIN, new=not change)
 
@@ -957,7 +1215,7 @@ class IndicatorValueAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin
         return format_html(
             '<strong>{}</strong> · {} · {}{} <a href="{}">{}</a>',
             verification.get_status_display(),
-            verification.checked_at.strftime("%Y-%m-%d %H:%M"),
+            date_format(timezone.localtime(verification.checked_at), "SHORT_DATETIME_FORMAT"),
             verification.checked_by.get_username() if verification.checked_by else "—",
             format_html("<br>{}", verification.note) if verification.note else "",
             reverse("admin:commitments_indicatorverification_change", args=[verification.pk]),
@@ -966,7 +1224,7 @@ class IndicatorValueAdmin(CommitmentPartAdminMixin, ImportExportTranslationAdmin
 
 
 @admin.register(IndicatorVerification)
-class IndicatorVerificationAdmin(ChangeLogMixin, ScopedMixin, admin.ModelAdmin):
+class IndicatorVerificationAdmin(AdminMessagesMixin, ChangeLogMixin, ScopedMixin, admin.ModelAdmin):
     """Only the monitor (group "Monitor (FCD)") adds or changes a verdict; government staff, superusers
     included, read them (services.indicator_verification_save refuses anyone else too). Nobody deletes one."""
 

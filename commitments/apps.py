@@ -33,10 +33,11 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self):
-        from conecta.extensions import register_published_files
+        from conecta.extensions import register_dashboard_items, register_published_files
 
-        from . import signals
+        from . import dashboard, signals
 
         signals.connect()
         register_published_files(published_evidence_files)
+        register_dashboard_items(dashboard.dashboard_items)
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="commitments-roles")

@@ -6,12 +6,20 @@ conecta.audit (the request's user, or whoever a command says it acts as).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from modeltranslation.translator import NotRegistered, translator
 
 from conecta.audit import current_actor
@@ -24,6 +32,7 @@ from .models import (
     IndicatorValue,
     IndicatorVerification,
     Milestone,
+    ProgressSource,
     ProgressUpdate,
 )
 
@@ -143,3 +152,150 @@ def connect() -> None:
         post_delete.connect(record_delete, sender=model, dispatch_uid=f"audit-del-{model.__name__}")
     for field in Commitment._meta.many_to_many:
         m2m_changed.connect(record_m2m, sender=field.remote_field.through, dispatch_uid=f"audit-m2m-{field.name}")
+
+
+# Reading the records back (the admin's change history): each change as a person reads it, in the admin's language
+# and time zone. The records keep what the save wrote (attnames, ids, ISO dates); only the reading changes.
+
+AUDITED_BY_NAME = {model._meta.model_name: model for model in AUDITED}
+# What each related model's __str__ reads besides its own row, so that naming them all costs one query per model.
+NAMED_WITH = {
+    Milestone: ["commitment"],
+    ProgressUpdate: ["commitment"],
+    Indicator: ["commitment"],
+    IndicatorValue: ["indicator__commitment"],
+}
+CLIP = 80
+# Through what a change was made (conecta.audit.Actor.source), as staff read it.
+SOURCES = {
+    "admin": ProgressSource.ADMIN.label,
+    "import": ProgressSource.IMPORT.label,
+    "load_demo": ProgressSource.LOADED.label,
+    "command": gettext_lazy("Server command"),
+    "task": gettext_lazy("Automatic task"),
+    "web": gettext_lazy("Public website"),
+    "system": gettext_lazy("The portal itself"),
+}
+
+
+def source_label(code: str) -> str:
+    return str(SOURCES.get(code, code))
+
+
+def record_type_label(model_name: str) -> str:
+    """What kind of record a change record is about ("Progress update"), from the name it stores ("progressupdate")."""
+    model = AUDITED_BY_NAME.get(model_name)
+    return str(capfirst(model._meta.verbose_name)) if model is not None else model_name
+
+
+@dataclass(frozen=True)
+class ReadableChange:
+    """One changed field: its label and its values as read (`old` is None where only the new value is told: a
+    creation, or a list's additions and removals)."""
+
+    label: str
+    old: str | None
+    new: str
+
+
+def read_changes(records) -> dict[int, list[ReadableChange]]:
+    """The changes of each record (by its pk), labelled and read: related records by name (one query per related
+    model for all the records, "#5 (deleted)" for one that is gone), choices by their labels, yes/no, dates as
+    dates, times in the portal's time zone, lists as sentences, nothing as "—"."""
+    records = list(records)
+    names = _related_names(records)
+    return {record.pk: _read(record, names) for record in records}
+
+
+def _fields_of(model) -> dict:
+    if model is None:
+        return {}
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    fields.update({field.name: field for field in model._meta.many_to_many})
+    return fields
+
+
+def _related_names(records) -> dict:
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for record in records:
+        fields = _fields_of(AUDITED_BY_NAME.get(record.model))
+        for key, pair in (record.changes or {}).items():
+            field = fields.get(key)
+            if field is None or not field.many_to_one:
+                continue
+            wanted[field.related_model].update(v for v in pair if isinstance(v, int) and not isinstance(v, bool))
+    names = {}
+    for model, ids in wanted.items():
+        rows = model._base_manager.filter(pk__in=ids).select_related(*NAMED_WITH.get(model, []))
+        names[model] = {row.pk: str(row) for row in rows}
+    return names
+
+
+def _read(record, names) -> list[ReadableChange]:
+    fields = _fields_of(AUDITED_BY_NAME.get(record.model))
+    created = record.action == ChangeRecord.Action.CREATED
+    read = []
+    for key, pair in (record.changes or {}).items():
+        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        field = fields.get(key)
+        label = _label(field, key)
+        if field is not None and field.many_to_many:
+            read.append(ReadableChange(label, None, _list_change(old, new)))
+        elif created and old in (None, ""):
+            read.append(ReadableChange(label, None, _value(field, new, names)))
+        else:
+            read.append(ReadableChange(label, _value(field, old, names), _value(field, new, names)))
+    return sorted(read, key=lambda change: change.label.casefold())
+
+
+def _label(field, key: str) -> str:
+    if field is None:
+        return key  # a field the model no longer has
+    original = getattr(field, "translated_field", None)
+    if original is not None:  # a modeltranslation column: "Title (kichwa)"
+        language = dict(settings.LANGUAGES).get(field.language, field.language)
+        return f"{capfirst(original.verbose_name)} ({str(language).lower()})"
+    return str(capfirst(field.verbose_name))
+
+
+def _value(field, value, names) -> str:
+    if value in (None, ""):
+        return "—"
+    if field is None:
+        return _clip(str(value))
+    if field.many_to_one:
+        name = names.get(field.related_model, {}).get(value)
+        return name if name is not None else gettext("#%(id)s (deleted)") % {"id": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is None:
+            return str(value)
+        return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField):
+        day = parse_date(str(value)[:10])
+        return date_format(day, "DATE_FORMAT") if day else str(value)
+    if isinstance(field, models.DecimalField):
+        return number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
+    if isinstance(field, models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    return _clip(str(value))
+
+
+def _list_change(old, new) -> str:
+    if isinstance(new, dict) and new.get("added"):
+        added = new["added"]
+        return ngettext("Added: %(names)s", "Added: %(names)s", len(added)) % {"names": ", ".join(added)}
+    if isinstance(old, dict) and old.get("removed"):
+        removed = old["removed"]
+        return ngettext("Removed: %(names)s", "Removed: %(names)s", len(removed)) % {"names": ", ".join(removed)}
+    if old == "cleared":
+        return gettext("List emptied")
+    return _clip(f"{old} → {new}")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[: CLIP - 1] + "…"

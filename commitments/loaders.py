@@ -28,7 +28,7 @@ from .models import (
     ProgressSource,
     ProgressUpdate,
 )
-from .search import search_text_for
+from .search import part_search_text, search_text_for
 
 
 @transaction.atomic
@@ -321,6 +321,8 @@ def synthetic_plan_load(*, commitments: int, seed: int = 2024, observations: int
                     is_illustrative=True,
                 )
             )
+    for row in (*milestones, *updates):  # bulk_create skips KeepsSearchText.save()
+        row.search_text = part_search_text(row)
     Milestone.objects.bulk_create(milestones, batch_size=1000)
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000)
     MilestoneProgress.objects.bulk_create(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -36,13 +35,14 @@ from django.db.models.lookups import Exact, GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from conecta.files import fingerprint, needs_fingerprint
 from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change
 from conecta.uploads import check_upload, download_name, kind_of, original_file_name
 
-from .search import search_text_for
+from .search import KeepsSearchText, search_text_for
 
 
 class IrmLevel(models.TextChoices):
@@ -312,7 +312,7 @@ class CommitmentQuerySet(models.QuerySet):
         """Annotate `progress_pct`, each commitment's progress (commitment_progress), to show, filter and sort by,
         and `overdue` (commitment_overdue); `Commitment.progress`, `.irm_level` and `.is_overdue` read them without
         another query. With `as_of` (a date), both are as they stood at the end of that day."""
-        today = timezone.localdate() if as_of is None else as_of + timedelta(days=1)
+        today = timezone.localdate() if as_of is None else as_of
         return self.annotate(progress_pct=commitment_progress(as_of=as_of)).annotate(
             overdue=commitment_overdue(today=today)
         )
@@ -494,7 +494,7 @@ def commitment_overdue(*, today, progress: str = "progress_pct") -> ExpressionWr
     )
 
 
-class Milestone(RemembersLoadedRow, models.Model):
+class Milestone(RemembersLoadedRow, KeepsSearchText, models.Model):
     commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="milestones", verbose_name=_("commitment"))
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     weight = models.PositiveSmallIntegerField(
@@ -528,6 +528,12 @@ class Milestone(RemembersLoadedRow, models.Model):
         _("example data"),
         default=False,
         help_text=_("Illustrative data, not the real milestone: pages and exports say so until staff replace it."),
+    )
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Folded copy of the texts the public search looks in (commitments.search); kept up to date."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -703,7 +709,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         )
 
 
-class ProgressUpdate(RemembersLoadedRow, models.Model):
+class ProgressUpdate(RemembersLoadedRow, KeepsSearchText, models.Model):
     """A dated entry of the public timeline of a commitment, optionally about one of its milestones."""
 
     commitment = models.ForeignKey(Commitment, models.PROTECT, related_name="updates", verbose_name=_("commitment"))
@@ -722,6 +728,12 @@ class ProgressUpdate(RemembersLoadedRow, models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     is_illustrative = models.BooleanField(_("example data"), default=False)
     staff_notified_at = models.DateTimeField(_("planning staff notified"), null=True, blank=True, editable=False)
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Folded copy of the texts the public search looks in (commitments.search); kept up to date."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -905,7 +917,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(is_published=True, commitment__is_published=True)
 
 
-class Indicator(RemembersLoadedRow, models.Model):
+class Indicator(RemembersLoadedRow, KeepsSearchText, models.Model):
     """A measurable indicator of a commitment's results, after IATI's result/indicator (baseline, target, period
     values) and Akvo RSR's results framework: what is measured, in what unit, which way is better, from where to
     where, and how it is measured."""
@@ -941,6 +953,12 @@ class Indicator(RemembersLoadedRow, models.Model):
         _("example data"),
         default=False,
         help_text=_("Illustrative data, not the real indicator: pages and exports say so until staff replace it."),
+    )
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Folded copy of the texts the public search looks in (commitments.search); kept up to date."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -1033,15 +1051,42 @@ class IndicatorValue(RemembersLoadedRow, models.Model):
         group = f" · {self.group}" if self.group else ""
         return f"{self.indicator} · {self.observed_on:%Y-%m-%d}{group}: {self.value}"
 
+    # What the monitor's verdict is about: once it has checked a value, none of these changes (a correction is a new
+    # value, with a note), so that "verified" never stands under a figure the monitor did not see.
+    CHECKED_FIELDS = ("indicator_id", "observed_on", "value", "group")
+
     def clean(self):
-        """A value is measured, so never dated after today; a group only where the indicator is disaggregated."""
+        """A value is measured, so never dated after today nor before its indicator's baseline; a group only where
+        the indicator is disaggregated; a value the monitor checked does not change."""
         errors = {}
         if self.observed_on and self.observed_on > timezone.localdate():
             errors["observed_on"] = _("A measured value cannot be dated in the future.")
+        elif self.observed_on and self.indicator_id and self.observed_on < self.indicator.baseline_on:
+            errors["observed_on"] = _("A measured value cannot be dated before the indicator's baseline (%(day)s).") % {
+                "day": date_format(self.indicator.baseline_on, "SHORT_DATE_FORMAT")
+            }
         if self.group and self.indicator_id and self.indicator.disaggregation == Indicator.Disaggregation.NONE:
             errors["group"] = _("This indicator is not disaggregated: leave the group empty for its total.")
         if errors:
             raise ValidationError(errors)
+        self.refuse_change_after_check()
+
+    def refuse_change_after_check(self) -> None:
+        """Refuse to change what the monitor checked (CHECKED_FIELDS of a value with a verification)."""
+        if self.pk is None:
+            return
+        stored = (
+            IndicatorValue.objects.filter(pk=self.pk, verification__isnull=False)
+            .values_list(*self.CHECKED_FIELDS)
+            .first()
+        )
+        if stored is not None and stored != tuple(getattr(self, name) for name in self.CHECKED_FIELDS):
+            raise ValidationError(
+                _(
+                    "The independent monitor has checked this value: its figure, date and group no longer change. "
+                    "Enter the correction as a new value, with a note that says what it corrects."
+                )
+            )
 
 
 class IndicatorVerification(models.Model):
@@ -1255,4 +1300,5 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_display or '-'} {self.get_action_display()} {self.object_repr}"
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} " if self.at else ""  # the portal's time, as in the list
+        return f"{at}{self.user_display or '-'} {self.get_action_display()} {self.object_repr}"

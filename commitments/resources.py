@@ -11,6 +11,11 @@ from the ModelAdmin itself: its fieldsets, `get_readonly_fields`, `has_add_permi
 choices of its form fields): a row that changes a column the form would show read-only (or not at all), adds a
 record the user may not add, or edits one they may not, is refused by naming the column, and nothing is written.
 Management commands, benchmarks and scripts that give no user act for the Planning Directorate (`ImportRules`).
+
+What the staff see of an import or export speaks their language (`ScopedResource`): the preview shows a changed
+value as "20 → 30" (`ArrowDiff`), a file that cannot be imported says why without a traceback, and an export is
+named and titled after its data (`conecta-pastaza-hitos-2026-12-01.xlsx`, sheet "Hitos") with real date cells in
+XLSX and ISO dates in CSV.
 """
 
 from __future__ import annotations
@@ -22,10 +27,16 @@ from decimal import Decimal
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.encoding import force_str
+from django.utils.html import escape, format_html
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from django.utils.translation import gettext_lazy
+from import_export import exceptions, fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.resources import Diff
+from import_export.results import Error
 
 from conecta.text import strip_control_characters
 
@@ -73,6 +84,9 @@ class LenientDateWidget(widgets.Widget):
         raise ValueError(_("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
+        # An XLSX export asks for native values (force_native_type): a real date cell, which `clean` reads back.
+        if kwargs.get("force_native_type"):
+            return value or None
         return value.isoformat() if value else ""
 
 
@@ -305,12 +319,47 @@ class AdminImportRules(ImportRules):
         return self._allowed[key]
 
 
+def _diff_text(value) -> str:
+    return "" if value is None else force_str(value)
+
+
+class ArrowDiff(Diff):
+    """The import preview's cells: a changed value as "old → new", an unchanged value and every value of a new row
+    as it is. (import-export's own diff marks characters: 20 changed to 30 shows as "2̶3̲0", which reads as 230.)"""
+
+    def as_html(self):
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            old, new = _diff_text(old), _diff_text(new)
+            if self.new or old == new:
+                cells.append(escape(new))
+            else:
+                cells.append(format_html("{} → {}", old or _("(empty)"), new or _("(empty)")))
+        return cells
+
+
+class StaffError(Error):
+    """An error of an import as the preview shows it: its message, without the Python traceback import-export
+    prints under it (it stays in the log, at debug level)."""
+
+    traceback = ""
+
+
 class ScopedResource(resources.ModelResource):
     """Refuses rows that do more than the importing user may do in the admin form (`AdminImportRules`), and
-    reads every text cell as the portal stores text (no control characters)."""
+    reads every text cell as the portal stores text (no control characters). What the staff see of it is theirs:
+    the preview's "old → new" (`ArrowDiff`), errors without tracebacks, the file and sheet names of an export."""
 
     # field -> fields whose model checks compare against it (and so fail spuriously when it is unreadable)
     checked_against: dict[str, tuple[str, ...]] = {}
+    # What an export's file name says it holds (conecta-pastaza-<file_slug>-<date>.xlsx). Spanish, as the columns
+    # are; without it, the model's plural name in Spanish, slugified.
+    file_slug: str | None = None
+    # The message after a confirmed import, given the counts `new`, `updated` and `skipped`: a sentence per model,
+    # so that its words agree with the model's name (the generic one counts rows).
+    finished_message = gettext_lazy(
+        "Import finished. Rows added: %(new)s; updated: %(updated)s; unchanged: %(skipped)s."
+    )
 
     def __init__(self, rules: ImportRules | None = None, **kwargs):
         """`rules`: what the import may do (the admin passes `AdminImportRules`); without them, an import given
@@ -328,6 +377,62 @@ class ScopedResource(resources.ModelResource):
             if isinstance(field.widget, CachedLookupMixin):
                 field.widget.reset_cache()
         super().before_import(dataset, **kwargs)
+        self.check_id_columns(dataset.headers or ())
+
+    def check_id_columns(self, headers) -> None:
+        """Refuse, in the staff's words, a file without the column that names each row's record (import-export
+        would say "declared in 'import_id_fields' but are not present in the file headers")."""
+        for name in self.get_import_id_fields():
+            field = self.fields.get(name)
+            if field is not None and field.column_name not in headers:
+                raise exceptions.FieldError(
+                    _(
+                        "The file has no “%(column)s” column, which names the record each row changes. Start from "
+                        "an export of this list: it has that column."
+                    )
+                    % {"column": field.column_name}
+                )
+
+    @classmethod
+    def export_slug(cls) -> str:
+        if cls.file_slug:
+            return cls.file_slug
+        with translation.override("es"):
+            return slugify(str(cls._meta.model._meta.verbose_name_plural))
+
+    @classmethod
+    def sheet_title(cls) -> str:
+        """The XLSX sheet's name: the model's plural name in Spanish, as the columns are ("Hitos")."""
+        with translation.override("es"):
+            return capfirst(str(cls._meta.model._meta.verbose_name_plural))
+
+    def changed_labels(self, original, instance) -> list[str]:
+        """The fields an imported row changed, named as Django's change messages store them (the untranslated
+        verbose name, translated when the history is read); a translated field once for all its languages."""
+        labels = []
+        for field in self.get_import_fields():
+            if not field.attribute or field.readonly or isinstance(field, DateOfChangeField):
+                continue
+            if _blank_is_none(field.get_value(original)) == _blank_is_none(field.get_value(instance)):
+                continue
+            model_field = instance._meta.get_field(_base_name(instance._meta.model, field.attribute))
+            with translation.override(None):
+                label = str(model_field.verbose_name)
+            if label not in labels:
+                labels.append(label)
+        return labels
+
+    @classmethod
+    def get_diff_class(cls):
+        return ArrowDiff
+
+    @classmethod
+    def get_error_result_class(cls):
+        return StaffError
+
+    def after_export(self, queryset, dataset, **kwargs):
+        super().after_export(queryset, dataset, **kwargs)
+        dataset.title = self.sheet_title()
 
     def before_import_row(self, row, **kwargs):
         for key, value in row.items():
@@ -481,6 +586,10 @@ class TakenOrders:
 
 class MilestoneResource(ScopedResource):
     checked_against = {"progress": ("level",), "level": ("progress",), "starts_on": ("due_on", "completed_on")}
+    file_slug = "hitos"
+    finished_message = gettext_lazy(
+        "Import finished. New milestones: %(new)s; updated: %(updated)s; unchanged: %(skipped)s."
+    )
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     commitment = fields.Field(attribute="commitment", column_name="compromiso", widget=CommitmentCodeWidget())
     order = fields.Field(attribute="order", column_name="orden", widget=widgets.IntegerWidget())
@@ -633,6 +742,9 @@ class MilestoneResource(ScopedResource):
 
 class CommitmentResource(ScopedResource):
     """Updates existing commitments (by OGP code); commitments themselves are created in the admin form."""
+
+    file_slug = "compromisos"
+    finished_message = gettext_lazy("Import finished. Commitments updated: %(updated)s; unchanged: %(skipped)s.")
 
     code = fields.Field(attribute="code", column_name="codigo")
     title_es = fields.Field(attribute="title_es", column_name="titulo_es")
@@ -876,6 +988,10 @@ class IndicatorResource(ScopedResource):
         "direction": ("target_value",),
         "baseline_on": ("target_on",),
     }
+    file_slug = "indicadores"
+    finished_message = gettext_lazy(
+        "Import finished. New indicators: %(new)s; updated: %(updated)s; unchanged: %(skipped)s."
+    )
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     commitment = fields.Field(attribute="commitment", column_name="compromiso", widget=CommitmentCodeWidget())
     order = fields.Field(attribute="order", column_name="orden", widget=widgets.IntegerWidget())
@@ -1003,6 +1119,10 @@ class IndicatorValueResource(ScopedResource):
     date and group: a value the indicator already has on that date for that group is updated, else one is added.
     The commitment, the indicator's name and the monitor's verdict are exported for reading, never imported."""
 
+    file_slug = "valores-de-indicadores"
+    finished_message = gettext_lazy(
+        "Import finished. New indicator values: %(new)s; updated: %(updated)s; unchanged: %(skipped)s."
+    )
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     indicator = fields.Field(attribute="indicator", column_name="indicador", widget=IndicatorWidget())
     commitment = fields.Field(column_name="compromiso", readonly=True)

@@ -249,6 +249,8 @@ def indicator_value_save(
     if new or value.pk is None:
         value.entered_through = source
         value.recorded_by = _user(by)
+    else:
+        value.refuse_change_after_check()
     value.save(force_insert=new)
     return value
 

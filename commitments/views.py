@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from conecta.cache import public_page
 from conecta.extensions import panels_for
+from conecta.fallbacks import text_in
 
 from . import roles, selectors
 from .models import Axis, Evidence, IrmLevel
-from .search import MAX_QUERY_CHARS, printable
+from .search import MAX_QUERY_CHARS, matches_for, printable
 
 # The home page shows this many commitments and links to the full list for the rest (its HTML stays small).
 HOME_COMMITMENTS = 12
@@ -94,9 +95,9 @@ def _active_filters(filters: selectors.ListFilters, options: selectors.ListOptio
     names = {
         "axis": (_("Thematic axis"), dict(Axis.choices)),
         "level": (_("IRM level"), dict(IrmLevel.choices)),
-        "lead": (_("Institution"), {i.slug: i.name for i in options.leads}),
-        "canton": (_("Canton"), {c.slug: c.name for c in options.cantons}),
-        "value": (_("OGP value"), {v.code: v.name for v in options.values}),
+        "lead": (_("Institution"), {i.slug: text_in(i, "name") for i in options.leads}),
+        "canton": (_("Canton"), {c.slug: text_in(c, "name") for c in options.cantons}),
+        "value": (_("OGP value"), {v.code: text_in(v, "name") for v in options.values}),
         "overdue": (_("Overdue"), {OVERDUE_ONLY: _("Only those with overdue milestones or ended incomplete")}),
     }
     params = _params(filters)
@@ -130,13 +131,18 @@ def commitment_list(request):
     commitments = selectors.commitments_listed(plan=plan, filters=filters)
     page = Paginator(commitments, PER_PAGE).get_page(request.GET.get("page"))
     params = _params(filters)
+    shown = list(page.object_list)
+    # Under each result, where the words were found (a milestone, an update, an indicator…): three queries a page.
+    matches = matches_for(shown, filters.q)
+    for commitment in shown:
+        commitment.matched_in = matches.get(commitment.pk, [])
     return render(
         request,
         "commitments/list.html",
         {
             "plan": plan,
             "page": page,
-            "commitments": list(page.object_list),
+            "commitments": shown,
             "filters": filters,
             "options": options,
             "axes": Axis.choices,

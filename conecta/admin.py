@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .admin_messages import AdminMessagesMixin
+
 admin.site.unregister(AccessAttempt)
 admin.site.unregister(TOTPDevice)
 
 
 @admin.register(AccessAttempt)
-class LockoutAdmin(AccessAttemptAdmin):
+class LockoutAdmin(AdminMessagesMixin, AccessAttemptAdmin):
     actions = ["unlock", "cleanup_expired_attempts"]
 
     @admin.action(description=_("Unlock: forget these failed sign-ins"), permissions=["delete"])
@@ -40,7 +42,7 @@ class LockoutAdmin(AccessAttemptAdmin):
 
 
 @admin.register(TOTPDevice)
-class SecondFactorDeviceAdmin(admin.ModelAdmin):
+class SecondFactorDeviceAdmin(AdminMessagesMixin, admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
     list_select_related = ["user"]

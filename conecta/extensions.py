@@ -5,6 +5,8 @@
 2. Published files: each app registers the files it publishes with a SHA-256 and a size (report PDFs, the
    monitor's documents, signed minutes, evidence), so that `manage.py verify_files` (conecta.published_files)
    checks them all without knowing the apps.
+3. The staff dashboard: the admin's home (conecta.dashboard) lists what awaits the signed-in person; each app
+   registers a provider of its own lines (messages to moderate, overdue milestones, reports to approve...).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 
@@ -57,3 +60,61 @@ def register_published_files(provider: Callable[[], Iterable[PublishedFile]]) ->
 def published_files() -> Iterator[PublishedFile]:
     for provider in _published_file_providers:
         yield from provider()
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One line of the staff dashboard: how many things await, and the admin list that shows exactly those.
+
+    `since` is when the oldest of them began to wait (received, submitted, due): the dashboard shows its age.
+    `severity` is one of SEVERITIES: "late" (a deadline has passed), "todo" (the person's to act on) or "info"
+    (waiting on someone else). `group` is the heading it is listed under. `order` sorts the lines of a group, and
+    the groups by their first line: participation 100-299, the plan 300-399, meetings 400-499, reports 500-599,
+    Kichwa texts 900-999."""
+
+    group: str
+    label: str
+    count: int
+    url: str
+    since: date | datetime | None = None
+    severity: str = "todo"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    """One entry of a dashboard list (the last changes): the record, what happened to it ("Milestone ·
+    Changed"), when, by whom, and where to read it."""
+
+    text: str
+    url: str
+    when: datetime | None = None
+    who: str = ""
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardList:
+    """A short list on the dashboard (the last changes), with the admin list that has all of them."""
+
+    title: str
+    url: str
+    entries: tuple[DashboardEntry, ...]
+    order: int = 100
+
+
+SEVERITIES = ("late", "todo", "info")
+
+_dashboard_providers: list[Callable[..., Iterable[DashboardItem | DashboardList]]] = []
+
+
+def register_dashboard_items(provider: Callable[..., Iterable[DashboardItem | DashboardList]]) -> None:
+    """`provider(request)` yields the dashboard lines of an app for `request.user`: only what that person may
+    see and act on, each with a count and the address of the filtered admin list. A provider runs a bounded
+    number of queries, whatever the amount of data (the dashboard's query count is tested)."""
+    if provider not in _dashboard_providers:
+        _dashboard_providers.append(provider)
+
+
+def dashboard_items(request) -> list[DashboardItem | DashboardList]:
+    return [item for provider in _dashboard_providers for item in provider(request)]

@@ -304,6 +304,10 @@ PARTICIPATION_RETENTION_MONTHS = env_int("PARTICIPATION_RETENTION_MONTHS", 24)
 # Network addresses are hashed with a random key that changes every this many days and is deleted when its period
 # ends (feedback.models.AddressKey): what one address sent can be linked within a period, never after it.
 PARTICIPATION_ADDRESS_KEY_DAYS = env_int("PARTICIPATION_ADDRESS_KEY_DAYS", 30)
+# A suggestion, complaint or question is due for an answer this many working days (Monday to Friday, but the
+# dates of SUGGESTION_RESPONSE_HOLIDAYS, YYYY-MM-DD) after the day it was received (feedback.deadlines).
+SUGGESTION_RESPONSE_WORKING_DAYS = env_int("SUGGESTION_RESPONSE_WORKING_DAYS", 15)
+SUGGESTION_RESPONSE_HOLIDAYS = env_list("SUGGESTION_RESPONSE_HOLIDAYS", [])
 # A form refused for its missing or wrong security token gets a page in the visitor's language.
 CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 
@@ -423,3 +427,12 @@ IMPORT_TMP_MAX_AGE_HOURS = env_int("IMPORT_TMP_MAX_AGE_HOURS", 24)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 25 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
+
+# The contact channels of people without the internet, or who would rather call or come by (conecta.contact): shown
+# on the participation pages, in every page's footer and in the reports' PDFs. Empty by default: each one is shown
+# only once it is set, so the portal never prints a number nobody answers.
+CONTACT_PHONE = env_str("CONTACT_PHONE")
+CONTACT_WHATSAPP = env_str("CONTACT_WHATSAPP")
+CONTACT_OFFICE_ADDRESS = env_str("CONTACT_OFFICE_ADDRESS")
+CONTACT_OFFICE_HOURS = env_str("CONTACT_OFFICE_HOURS")
+CONTACT_EMAIL = env_str("CONTACT_EMAIL")

@@ -26,6 +26,7 @@ class StaticViewSitemap(LocalizedSitemap):
         "surveys:list",
         "meetings:list",
         "meetings:agreements",
+        "reports:list",
         "accessibility",
         "privacy",
     )

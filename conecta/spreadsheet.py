@@ -301,7 +301,8 @@ class XLSX(base_formats.XLSX):
         from openpyxl.utils import get_column_letter
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=re.sub(r"[\\*?:/\[\]]", "-", dataset.title or "Tablib Dataset")[:31])
+        # The resource names the sheet after its data ("Hitos"); in Spanish, as the columns are, when it does not.
+        sheet = workbook.create_sheet(title=re.sub(r"[\\*?:/\[\]]", "-", dataset.title or "Datos")[:31])
         sheet.freeze_panes = "A2"
         headers = [export_cell(header) for header in (dataset.headers or [])]
         rows = [[export_cell(value) for value in row] for row in dataset]

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
 from meetings.sitemaps import MeetingSitemap
+from reports.sitemaps import ReportSitemap
 from surveys.sitemaps import SurveySitemap
 
-from . import twofactor, views
+from . import favicon, twofactor, views
 from .cache import public_page
 from .sitemaps import StaticViewSitemap
 
@@ -23,12 +24,14 @@ sitemaps = {
     "cantons": CantonSitemap,
     "meetings": MeetingSitemap,
     "surveys": SurveySitemap,
+    "reports": ReportSitemap,
 }
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("sitemap.xml", public_page(sitemap, params=("p",)), {"sitemaps": sitemaps}, name="sitemap"),
     # Before the admin's own URLs (its catch-all would take it): the second factor of staff sign-in.
     path("admin/second-factor/", twofactor.second_factor, name="second_factor"),

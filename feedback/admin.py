@@ -6,7 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -37,7 +39,9 @@ class SuggestionModerationFilter(ModerationFilter):
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
-        if NewReplyFilter.parameter_name in request.GET:
+        if {NewReplyFilter.parameter_name, AnswerFilter.parameter_name, AssignedFilter.parameter_name} & set(
+            request.GET
+        ):
             self.default = self.ALL
 
 
@@ -57,6 +61,45 @@ class NewReplyFilter(admin.SimpleListFilter):
             return queryset.filter(has_new_reply=True)
         if self.value() == self.ANY:
             return queryset.filter(last_reply_at__isnull=False)
+        return queryset
+
+
+class AnswerFilter(admin.SimpleListFilter):
+    """The suggestions nobody has answered yet (SuggestionQuerySet.awaiting_answer), and those of them past their
+    response deadline (feedback.deadlines)."""
+
+    title = _("answer")
+    parameter_name = "respuesta"
+    AWAITING = "pendiente"
+    LATE = "vencida"
+
+    def lookups(self, request, model_admin):
+        return [(self.AWAITING, _("Awaiting an answer")), (self.LATE, _("Past the response deadline"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.AWAITING:
+            return queryset.awaiting_answer()
+        if self.value() == self.LATE:
+            return queryset.past_deadline()
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    """Who prepares the answer: the signed-in person, or nobody yet."""
+
+    title = _("assigned to")
+    parameter_name = "asignada"
+    ME = "yo"
+    NOBODY = "nadie"
+
+    def lookups(self, request, model_admin):
+        return [(self.ME, _("Assigned to me")), (self.NOBODY, _("Not assigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ME:
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == self.NOBODY:
+            return queryset.filter(assigned_to__isnull=True)
         return queryset
 
 
@@ -146,6 +189,7 @@ IMPLEMENTER_READONLY = [
     "public_summary",
     "is_public",
     "changed_commitments",
+    "assigned_to",
 ]
 
 
@@ -159,12 +203,15 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         "status",
         "moderation",
         "received_on",
+        "answer_due",
         "new_reply",
         "same_sender",
     ]
     list_filter = [
         SuggestionModerationFilter,
         NewReplyFilter,
+        AnswerFilter,
+        AssignedFilter,
         "status",
         "kind",
         "channel",
@@ -201,6 +248,7 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         "closed_at",
         "anonymised_at",
         "same_sender",
+        "answer_due",
     ]
     fieldsets = [
         (None, {"fields": ["tracking_code", "kind", "text", "commitment", "canton", "parish"]}),
@@ -223,11 +271,20 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
         (
             _("Answer"),
             {
-                "description": _(
-                    "When the person writes back, write the new answer here: the earlier one is kept under "
-                    "“Earlier answers” and the person is e-mailed once about the new one."
+                "description": format_lazy(
+                    "{} {}",
+                    _(
+                        "When the person writes back, write the new answer here: the earlier one is kept under "
+                        "“Earlier answers” and the person is e-mailed once about the new one."
+                    ),
+                    _(
+                        "Answering does not approve the message: it is public only once a moderator approves it "
+                        "and “make public” is ticked, and the public page never shows the person's name."
+                    ),
                 ),
                 "fields": [
+                    "answer_due",
+                    "assigned_to",
                     "status",
                     "answer",
                     "public_summary",
@@ -267,6 +324,17 @@ class SuggestionAdmin(ModerationAdminMixin, TabbedTranslationAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    @admin.display(description=_("answer due"), ordering="received_on")
+    def answer_due(self, obj):
+        """The response deadline (SUGGESTION_RESPONSE_WORKING_DAYS working days after it was received), said in
+        words when it has passed unanswered."""
+        deadline = obj.response_deadline
+        if deadline is None:
+            return "—"
+        if obj.is_past_deadline:
+            return format_html('{} · <strong class="late">{}</strong>', date_format(deadline), _("past the deadline"))
+        return date_format(deadline)
 
     @admin.display(description=_("new reply"), boolean=True, ordering="-last_reply_at")
     def new_reply(self, obj):

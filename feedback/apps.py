@@ -54,12 +54,13 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
-        from conecta.extensions import register_panel
+        from conecta.extensions import register_dashboard_items, register_panel
 
-        from . import signals
+        from . import dashboard, signals
         from .panels import commitment_panel
 
         register_own_contributions()
         signals.connect()
         register_panel("commitments:detail", commitment_panel)
+        register_dashboard_items(dashboard.dashboard_items)
         post_migrate.connect(feedback_roles_grant, sender=self, dispatch_uid="feedback-roles")

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import deadlines, public_text
 
 NAME_MAX = 80
 PHONE_MAX = 30
@@ -145,6 +148,18 @@ class ContactFields(models.Model):
 
 
 class SuggestionQuerySet(ContributionQuerySet):
+    def awaiting_answer(self):
+        """Received or under review, never answered, and not rejected or hidden by moderators (spam, abuse):
+        someone has to answer it (Suggestion.awaits_answer)."""
+        return self.filter(
+            status__in=[Suggestion.Status.RECEIVED, Suggestion.Status.UNDER_REVIEW], answered_at__isnull=True
+        ).exclude(moderation__in=[Moderation.REJECTED, Moderation.HIDDEN])
+
+    def past_deadline(self, today=None):
+        """Awaiting an answer after its response deadline (feedback.deadlines), as of `today` in Pastaza."""
+        today = today or timezone.localdate()
+        return self.awaiting_answer().filter(received_on__lte=deadlines.last_day_received_past_deadline(today))
+
     def may_be_public(self):
         """Suggestion.may_be_public in SQL."""
         return self.filter(status__in=Suggestion.ANSWERED_STATUSES).exclude(Q(answer_es="") | Q(answer_es__isnull=True))
@@ -256,6 +271,16 @@ class Suggestion(Contribution, ContactFields):
     )
     confirmation_sent_at = models.DateTimeField(_("confirmation e-mailed at"), null=True, blank=True, editable=False)
     answer_notified_at = models.DateTimeField(_("answer e-mailed at"), null=True, blank=True, editable=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        verbose_name=_("assigned to"),
+        help_text=_("Optional: the staff member who prepares the answer."),
+    )
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -296,8 +321,33 @@ class Suggestion(Contribution, ContactFields):
         return self.status in self.ANSWERED_STATUSES and bool((self.answer_es or "").strip())
 
     @property
+    def awaits_answer(self) -> bool:
+        """SuggestionQuerySet.awaiting_answer for one suggestion."""
+        return (
+            self.status in (self.Status.RECEIVED, self.Status.UNDER_REVIEW)
+            and self.answered_at is None
+            and self.moderation not in (Moderation.REJECTED, Moderation.HIDDEN)
+        )
+
+    @property
+    def response_deadline(self):
+        """The day an answer is due: SUGGESTION_RESPONSE_WORKING_DAYS working days after it was received."""
+        return deadlines.response_deadline(self.received_on) if self.received_on else None
+
+    @property
+    def is_past_deadline(self) -> bool:
+        deadline = self.response_deadline
+        return self.awaits_answer and deadline is not None and deadline < timezone.localdate()
+
+    @property
     def said_publicly(self) -> str:
-        return self.public_summary or self.text
+        """What the person said, for the public page, never with their name (feedback.public_text)."""
+        return public_text.said_publicly(text=self.text, summary=self.public_summary, name=self.name)
+
+    @property
+    def answer_publicly(self) -> str:
+        """The answer in the reader's language, for the public page: no greeting, no name (feedback.public_text)."""
+        return public_text.public_answer(self)
 
 
 class Comment(Contribution, ContactFields):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from commitments import roles
+from conecta.admin_messages import AdminMessagesMixin
 
 from . import services
 from .models import (
@@ -134,7 +135,7 @@ def short(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-class ModerationAdminMixin:
+class ModerationAdminMixin(AdminMessagesMixin):
     """Approve, reject (with a reason), hide (with a reason) and anonymise, one item or many; the queue opens
     on the pending items; links to everything from the same contact or network address."""
 

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, Val
 from django.utils.timezone import override as tz_override
 
 from commitments.models import ActionPlan, Canton, Commitment, Parish
+from conecta.fallbacks import text_in
 
 from .models import (
     Comment,
@@ -211,13 +212,13 @@ class TimelineEntry:
 def suggestion_timeline(suggestion: Suggestion, language: str) -> list[TimelineEntry]:
     """The exchange about a suggestion, oldest first: received, each answer (earlier ones from the history, in
     `language` or else Spanish), each reply, and its closing. Reads only what suggestion_tracked prefetched."""
-    answers = [(a.answered_at, a.text_in(language)) for a in getattr(suggestion, "timeline_answers", [])]
+    answers = [(a.answered_at, text_in(a, "answer", language)) for a in getattr(suggestion, "timeline_answers", [])]
     current = (suggestion.answer or "").strip()
     given = suggestion.answered_at or (
         suggestion.status_changed_at if suggestion.status in Suggestion.ANSWERED_STATUSES and current else None
     )
     if current and given is not None:
-        answers.append((given, suggestion.answer))
+        answers.append((given, text_in(suggestion, "answer", language)))
     later = [TimelineEntry("answer", at, text, again=index > 0) for index, (at, text) in enumerate(sorted(answers))]
     later += [TimelineEntry("reply", reply.created_at) for reply in getattr(suggestion, "timeline_replies", [])]
     if suggestion.status == Suggestion.Status.CLOSED and suggestion.closed_at:

@@ -292,6 +292,9 @@ def suggestion_staff_save(*, suggestion: Suggestion, by) -> Suggestion:
        written in Spanish only drops the old Kichwa text, which answered something else.
     3. A given answer dates itself (`answered_at`) when the suggestion is answered or closed with it
        (Suggestion.may_be_public).
+    4. Answering is not moderating: a suggestion still pending moderation stays pending, whatever its status,
+       answer or "make public" box. It reaches the public "You said, we did" page only once a moderator approves
+       it (contributions_moderate) and staff make the answer public (SuggestionQuerySet.answers_public).
     """
     previous = Suggestion.objects.get(pk=suggestion.pk)
     now = timezone.now()
@@ -324,9 +327,6 @@ def suggestion_staff_save(*, suggestion: Suggestion, by) -> Suggestion:
         suggestion.answered_at, suggestion.answered_by = now, user
     if suggestion.status == Suggestion.Status.CLOSED and suggestion.closed_at is None:
         suggestion.closed_at = now
-    if suggestion.moderation == Moderation.PENDING and suggestion.status != Suggestion.Status.RECEIVED:
-        # A planner working on it has accepted it as genuine.
-        suggestion.moderation, suggestion.moderated_at, suggestion.moderated_by = Moderation.APPROVED, now, user
     suggestion.save()
     if answered and suggestion.email and suggestion.answer_notified_at is None:
         from .tasks import notify_suggestion_answered_task

@@ -24,7 +24,9 @@ from commitments import roles
 from commitments.models import Commitment
 from commitments.selectors import plan_current
 from commitments.staff import ProtectPublishedMixin
+from conecta.admin_messages import AdminMessagesMixin
 
+from .dashboard import OwnInstitutionFilter
 from .models import Agreement, Meeting, MeetingAttendance, attendance_totals_error
 from .selectors import OPEN_STATUSES, minutes_download_name
 
@@ -133,7 +135,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ProtectPublishedMixin, TabbedTranslationAdmin):
+class MeetingAdmin(AdminMessagesMixin, ProtectPublishedMixin, TabbedTranslationAdmin):
     form = MeetingForm
     list_display = [
         "title",
@@ -282,7 +284,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(PublishedCommitmentChoice, TabbedTranslationAdmin):
+class AgreementAdmin(AdminMessagesMixin, PublishedCommitmentChoice, TabbedTranslationAdmin):
     """The register planners follow agreements up in: what is pending, overdue, about which commitment."""
 
     list_display = [
@@ -296,7 +298,14 @@ class AgreementAdmin(PublishedCommitmentChoice, TabbedTranslationAdmin):
         "commitment_code",
     ]
     list_display_links = ["meeting_date", "order", "short_text"]
-    list_filter = ["status", OverdueFilter, "commitment", "meeting__kind", "meeting__is_published"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        OwnInstitutionFilter,
+        "commitment",
+        "meeting__kind",
+        "meeting__is_published",
+    ]
     list_select_related = ["meeting", "owner_institution", "commitment"]
     search_fields = ["text_es", "text_qu", "owner_es", "meeting__title_es", "commitment__code"]
     date_hierarchy = "due_date"

@@ -45,9 +45,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from conecta.cache import connect_invalidation
-        from conecta.extensions import register_panel, register_published_files
+        from conecta.extensions import register_dashboard_items, register_panel, register_published_files
 
-        from . import services
+        from . import dashboard, services
         from .models import Agreement, Meeting, MeetingAttendance
         from .panels import commitment_agreements_panel
 
@@ -57,3 +57,4 @@ class MeetingsConfig(AppConfig):
         register_panel("commitments:detail", commitment_agreements_panel)
         post_migrate.connect(meetings_roles_grant, sender=self, dispatch_uid="meetings-roles")
         register_published_files(published_minutes)
+        register_dashboard_items(dashboard.dashboard_items)

@@ -20,6 +20,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis
+from conecta.fallbacks import text_in
 from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
 from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change, unique_name
 
@@ -139,7 +140,7 @@ class Meeting(models.Model):
     @property
     def short_name(self) -> str:
         """What a chart's label calls it: its thematic axis when it has one (the titles are long)."""
-        return self.get_axis_display() if self.axis else self.title
+        return self.get_axis_display() if self.axis else text_in(self, "title")
 
     def clean(self):
         if self.date and self.end_date and self.end_date < self.date:

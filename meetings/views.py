@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -167,7 +168,8 @@ def agreements_csv(request):
     """The register (with the same filters) as open data."""
     filters, _params, _commitments = _agreement_filters(request.GET)
     rows = selectors.agreements_register(filters=filters, today=timezone.localdate())
-    body = selectors.agreements_csv(rows, base_url=request.build_absolute_uri("/").rstrip("/"))
+    # A downloaded file outlives the request: its addresses are the site's own (SITE_URL), like PDFs and e-mails.
+    body = selectors.agreements_csv(rows, base_url=settings.SITE_URL.rstrip("/"))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="conecta-pastaza-acuerdos.csv"'
     return response

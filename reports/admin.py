@@ -19,17 +19,21 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from commitments import roles
-from commitments.models import ActionPlan, Commitment
+from commitments.models import ActionPlan, Commitment, IrmLevel
 from commitments.selectors import plan_current
 from commitments.staff import ProtectPublishedMixin, ScopedMixin
+from conecta.admin_messages import AdminMessagesMixin
 
 from . import selectors, services
+from .dashboard import AwaitingAssessmentFilter, NarrativeToWriteFilter, RenderAttentionFilter
 from .models import (
     GovernmentReply,
     MonitorAssessment,
@@ -54,6 +58,22 @@ def _size(value: int | None) -> str:
 
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _snapshot_moment(text: str, format_name: str) -> str:
+    """A moment the snapshot stores as ISO text, as staff read it, in the portal's time zone."""
+    moment = parse_datetime(text or "")
+    if moment is None:
+        return text or "—"
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, format_name)
+
+
+def _level_label(code: str) -> str:
+    """An IRM level as words ("Substantial"), from the code the snapshot stores ("substantial")."""
+    try:
+        return IrmLevel(code).label
+    except ValueError:
+        return code or "—"
 
 
 class PeriodDraftForm(forms.Form):
@@ -84,7 +104,7 @@ class ReportNarrativeInline(TranslationStackedInline):
 
 
 @admin.register(Report)
-class ReportAdmin(TabbedTranslationAdmin):
+class ReportAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     change_form_template = "admin/reports/report/change_form.html"
     list_display = [
         "__str__",
@@ -95,7 +115,7 @@ class ReportAdmin(TabbedTranslationAdmin):
         "published_at",
         "superseded_display",
     ]
-    list_filter = ["status", "kind", "render_state", "plan"]
+    list_filter = ["status", "kind", "render_state", RenderAttentionFilter, AwaitingAssessmentFilter, "plan"]
     list_select_related = ["plan"]
     inlines = [ReportNarrativeInline]
     actions = ["rerender_pdfs"]
@@ -252,8 +272,8 @@ class ReportAdmin(TabbedTranslationAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "The report was published. Its PDFs are queued and will appear on the public page as soon "
-                    "as a worker renders them."
+                    "The report was published. Its PDFs are being made and will appear on the public page in a few "
+                    "minutes."
                 ),
                 messages.WARNING,
             )
@@ -484,17 +504,17 @@ class ReportAdmin(TabbedTranslationAdmin):
                     c["code"],
                     c["title"].get("es", ""),
                     "—" if c["progress"] is None else f"{c['progress']} %",
-                    c["irm_level"],
+                    _level_label(c["irm_level"]),
                     len(c["milestones"]),
                     len(c["updates"]),
                 )
                 for c in obj.snapshot.get("commitments", [])
             ),
         )
-        taken = obj.snapshot.get("taken_at", "")
+        taken = _snapshot_moment(obj.snapshot.get("taken_at", ""), "SHORT_DATETIME_FORMAT")
         as_of = obj.snapshot.get("as_of")
         if as_of:
-            taken = format_html("{} · {} {}", taken, gettext("situation as of"), as_of)
+            taken = format_html("{} · {} {}", taken, gettext("situation as of"), _snapshot_moment(as_of, "DATE_FORMAT"))
         example = (
             format_html(" · <strong>{}</strong>", gettext("example data"))
             if obj.snapshot.get("totals", {}).get("has_example_data")
@@ -530,9 +550,9 @@ class ReportAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(ReportNarrative)
-class ReportNarrativeAdmin(ScopedMixin, TabbedTranslationAdmin):
+class ReportNarrativeAdmin(AdminMessagesMixin, ScopedMixin, TabbedTranslationAdmin):
     list_display = ["commitment_code", "commitment_title", "report", "written_es", "written_qu", "updated_at"]
-    list_filter = ["report__status", "report"]
+    list_filter = ["report__status", NarrativeToWriteFilter, "report"]
     list_select_related = ["report"]
     search_fields = ["commitment_code"]
     fields = ["report", "commitment_code", "commitment_title", "text"]
@@ -571,7 +591,7 @@ class ReportNarrativeAdmin(ScopedMixin, TabbedTranslationAdmin):
         return bool(obj.text_qu)
 
 
-class MonitorOnlyMixin:
+class MonitorOnlyMixin(AdminMessagesMixin):
     """The monitor's records: written by the group "Monitor (FCD)" only; government staff see the published ones."""
 
     def _is_monitor(self, request) -> bool:
@@ -672,7 +692,7 @@ class MonitorAssessmentAdmin(MonitorOnlyMixin, TabbedTranslationAdmin):
 
 
 @admin.register(GovernmentReply)
-class GovernmentReplyAdmin(ProtectPublishedMixin, TabbedTranslationAdmin):
+class GovernmentReplyAdmin(AdminMessagesMixin, ProtectPublishedMixin, TabbedTranslationAdmin):
     list_display = ["__str__", "is_published", "published_at", "author"]
     list_filter = ["is_published"]
     list_select_related = ["assessment__commitment", "document", "author"]

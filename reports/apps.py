@@ -78,10 +78,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Progress reports")
 
     def ready(self):
-        from conecta.extensions import register_published_files
+        from conecta.extensions import register_dashboard_items, register_published_files
 
-        from . import signals
+        from . import dashboard, signals
 
         signals.connect()
+        register_dashboard_items(dashboard.dashboard_items)
         post_migrate.connect(ensure_report_permissions, sender=self, dispatch_uid="reports-role-permissions")
         register_published_files(published_report_files)

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan, Axis, IrmLevel
+from conecta.fallbacks import text_in
 from conecta.spreadsheet import safe_cell
 
 from .models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile
@@ -141,7 +142,7 @@ def report_context(report: Report, language: str) -> dict:
     """What the page and the PDF show, in `language` (call inside translation.override(language) so that
     labels and dates follow it). Costs one query for the narratives unless they are prefetched."""
     snapshot = report.snapshot or {}
-    narratives = {n.commitment_code: n.text for n in report.narratives.all()}
+    narratives = {n.commitment_code: text_in(n, "text", language) for n in report.narratives.all()}
     feedback = snapshot.get("feedback")
     evaluated = feedback.get("evaluations_by_commitment", {}) if isinstance(feedback, dict) else {}
     commitments = []

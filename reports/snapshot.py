@@ -42,8 +42,9 @@ Schema (version 3), everything JSON-native so that the JSON twin is the snapshot
 As of the period's end (`as_of`, the last second of its last day):
 - a milestone's progress and level are those of its latest published observation on or before the end; one that
   had not started by then, or of which nothing had been observed, is "not_started" at 0;
-- it is overdue when its due date had passed by the day after the end while it was not complete then, and
-  `days_overdue` counts from its due date to that day (as Milestone.days_overdue counts to today); it was completed
+- it is overdue when its due date was before the period's last day while it was not complete then (one due on
+  the last day is not late yet at "situation as of" that day, as on the public pages a milestone due today is
+  not), and `days_overdue` counts from its due date to the last day; it was completed
   late when it was complete then with a completion date, on or before the end, after its due date;
 - an indicator is listed when it is published and its baseline was set by the end; its values are the published
   ones measured on or before the end (total, and per group of its disaggregation), each with the monitor's
@@ -67,7 +68,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -88,6 +89,7 @@ from commitments.models import (
     milestone_overdue,
     milestone_progress_as_of,
 )
+from conecta import fallbacks
 from feedback.models import Evaluation, Language, Suggestion
 from feedback.selectors import day_bounds, participation_figures
 from meetings.models import Meeting
@@ -128,7 +130,7 @@ def _milestones_at(end: date):
             completed_on_then=Case(When(complete_then, then=F("completed_on")), default=None, output_field=DateField())
         )
         .annotate(
-            overdue_then=milestone_overdue(today=end + timedelta(days=1), level="level_then"),
+            overdue_then=milestone_overdue(today=end, level="level_then"),
             completed_late_then=milestone_completed_late(level="level_then", completed_on="completed_on_then"),
         )
         .order_by("order")
@@ -179,7 +181,6 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
         )
         .order_by("order", "code")
     )
-    day_after = end + timedelta(days=1)
     rows = []
     for c in commitments:
         milestones = [
@@ -193,7 +194,7 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
                 "progress": m.progress_then,
                 "weight": m.weight,
                 "overdue": bool(m.overdue_then),
-                "days_overdue": (day_after - m.due_on).days if m.overdue_then else 0,
+                "days_overdue": (end - m.due_on).days if m.overdue_then else 0,
                 "completed_late": bool(m.completed_late_then),
                 "is_illustrative": m.is_illustrative,
             }
@@ -375,7 +376,6 @@ def totals_of(rows: list[dict]) -> dict:
 
 
 def localized(value, language: str) -> str:
-    """The text of a {"es": ..., "qu": ...} pair in `language`, Spanish when that one is empty."""
-    if not isinstance(value, dict):
-        return value or ""
-    return value.get(language) or value.get(settings.LANGUAGE_CODE) or ""
+    """The text of a {"es": ..., "qu": ...} pair in `language`, Spanish when that one is empty (then a
+    SpanishFallback, which the pages and the PDF mark as Spanish)."""
+    return fallbacks.pick(value, language)

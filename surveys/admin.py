@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from conecta.admin_messages import AdminMessagesMixin
 from feedback.models import Moderation
 from feedback.moderation import AddressFilter, ModerationAdminMixin, ModerationFilter, short
 
@@ -180,7 +181,7 @@ class SurveyStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Survey)
-class SurveyAdmin(TabbedTranslationAdmin):
+class SurveyAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     list_display = ["title", "state", "opens_at", "closes_at", "questions_count", "responses_link", "is_illustrative"]
     list_filter = [SurveyStateFilter, "is_published", "is_illustrative", "plan"]
     list_select_related = ["commitment"]
@@ -343,7 +344,7 @@ class ChoiceInline(TranslationTabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(TabbedTranslationAdmin):
+class QuestionAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     """Reached from its survey's page ("edit options"); not listed on the admin's index."""
 
     form = QuestionForm

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conecta.fallbacks import text_in
 from feedback.forms import ParticipationForm
 from feedback.protection import PlainTextField
 
@@ -25,14 +26,14 @@ def _question_field(question: Question) -> forms.Field:
     if question.kind == Question.Kind.SINGLE:
         message = _("Choose one of the options of question %(number)s.") % number
         return forms.ChoiceField(
-            choices=[(str(c.pk), c.text) for c in question.choices.all()],
+            choices=[(str(c.pk), text_in(c, "text")) for c in question.choices.all()],
             widget=forms.RadioSelect,
             error_messages={"required": message, "invalid_choice": message},
             **common,
         )
     if question.kind == Question.Kind.MULTIPLE:
         return forms.MultipleChoiceField(
-            choices=[(str(c.pk), c.text) for c in question.choices.all()],
+            choices=[(str(c.pk), text_in(c, "text")) for c in question.choices.all()],
             widget=forms.CheckboxSelectMultiple,
             error_messages={
                 "required": _("Choose at least one option of question %(number)s.") % number,

@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import ActionPlan
+from conecta.fallbacks import text_in
 from conecta.spreadsheet import safe_cell
 from feedback.models import Moderation
 
@@ -187,7 +188,7 @@ def survey_results(*, survey: Survey, texts_per_question: int = TEXTS_ON_RESULTS
         if question.kind in Question.CHOICE_KINDS:
             for choice in question.choices.all():
                 count = counts.get((question.pk, choice.pk, None), 0)
-                result.options.append(OptionResult(choice.text, count, _percent(count, result.respondents)))
+                result.options.append(OptionResult(text_in(choice, "text"), count, _percent(count, result.respondents)))
         elif question.kind == Question.Kind.SCALE:
             total = weighted = 0
             for value in SCALE:

@@ -10,6 +10,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from conecta.fallbacks import SPANISH, is_fallback
+
 register = template.Library()
 
 BAR_HEIGHT = 22
@@ -38,7 +40,8 @@ def bar_chart(
     items = []
     for row in rows:
         label, value = (row["label"], row["value"]) if isinstance(row, dict) else row
-        items.append({"label": str(label), "value": value})
+        # A label in Spanish standing in for a missing Kichwa one (conecta.fallbacks) is said to be Spanish.
+        items.append({"label": str(label), "value": value, "lang": SPANISH if is_fallback(label) else ""})
     values = [item["value"] for item in items if item["value"] is not None]
     top = maximum or (max(values) if values else 0) or 1
     y = 0

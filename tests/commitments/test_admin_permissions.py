@@ -187,7 +187,7 @@ def test_an_implementer_can_edit_their_commitment_but_not_who_leads_it_or_whethe
     form_fields = set(page.context["adminform"].form.fields)
     assert {"lead_department", "lead_institution", "is_published", "code", "plan"}.isdisjoint(form_fields)
     data = form_data(page, problem_es="Falta de información ambiental.", lead_department=other_department.pk,
-                     is_published=False)
+                     is_published=False, publish_without_kichwa=True)
 
     response = implementer_client.post(admin_url("commitment", "change", commitment.pk), data)
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from commitments.models import ChangeRecord, Milestone
 from conecta.audit import acting_as
@@ -32,6 +33,11 @@ def edited(planner_client, milestone):
     return started
 
 
+def label(field: str) -> str:
+    """A milestone field's label as the Spanish change history shows it."""
+    return spanish(capfirst(Milestone._meta.get_field(field).verbose_name))
+
+
 def test_editing_a_milestone_in_the_admin_records_who_when_and_what(planner, milestone, edited):
     record = ChangeRecord.objects.filter(model="milestone", object_id=milestone.pk, action="changed").get()
 
@@ -55,8 +61,9 @@ def test_the_change_page_shows_the_change_history(planner_client, milestone, edi
     response = planner_client.get(admin_url("milestone", "change", milestone.pk))
 
     assert html(spanish("Change history")) in response.text
-    assert "<code>progress</code>: 40 → 60" in response.text
-    assert "<code>level</code>: limited → substantial" in response.text
+    assert f"<strong>{html(label('progress'))}</strong>: 40 → 60" in response.text
+    assert f"<strong>{html(label('level'))}</strong>: Limitado → Sustancial" in response.text
+    assert "<code>progress</code>" not in response.text
     assert "planificadora" in response.text
 
 
@@ -66,7 +73,7 @@ def test_the_change_record_list_shows_the_change(planner_client, milestone, edit
     assert response.status_code == 200
     records = list(response.context["cl"].result_list)
     assert [r.action for r in records] == ["changed", "created"]
-    assert "<code>progress</code>: 40 → 60" in response.text
+    assert f"<strong>{html(label('progress'))}</strong>: 40 → 60" in response.text
 
 
 def test_change_records_cannot_be_edited_or_deleted_even_by_a_superuser(planner_client, milestone, edited):

@@ -367,12 +367,12 @@ def test_the_page_shows_each_published_indicator_with_its_chart_and_table(citize
     # One accessible chart per published indicator, its figures in a table beside it.
     section = text[text.index('id="ind-h"'):text.index("</section>", text.index('id="ind-h"'))]
     assert section.count('role="img"') == 2
-    assert section.count('<table class="chart-data indicator-data">') == 2
+    assert section.count('<table class="chart-data indicator-data stack">') == 2
     label = section[section.index('aria-label="') : section.index('"', section.index('aria-label="') + 12)]
     for figure in ("60.000", "61.800", "64.200,5", "75.000"):
         assert figure in label
     for figure in ("60.000", "61.800", "64.200,5", "35.000", "75.000"):
-        assert f'<td class="num">{figure}' in section
+        assert f'data-label="{"Valor" if lang == "es" else "Yupay"}">{figure}' in section
     assert "Mujeres" in section
     assert 'href="https://pastaza.gob.ec/acta-vivero.pdf"' in section
     for hidden in ("99.999", "Indicador en borrador"):
@@ -386,7 +386,7 @@ def test_an_indicator_with_no_value_yet_draws_its_baseline_and_target(citizen, i
 
     section = response.text[response.text.index('id="ind-h"'):]
     assert 'class="lc-todo"' in section and 'class="lc-done"' not in section
-    assert '<td class="num">60.000</td>' in section and '<td class="num">75.000</td>' in section
+    assert 'data-label="Valor">60.000</td>' in section and 'data-label="Valor">75.000</td>' in section
 
 
 def test_a_commitment_without_published_indicators_has_no_indicators_section(citizen, commitment):
@@ -470,7 +470,7 @@ def test_values_round_trip_through_a_spreadsheet(planner_client, planner, monito
     # 2. The same file, edited, imports the change.
     edited = tablib.Dataset(headers=sheet.headers)
     for row in sheet.dict:
-        edited.append([row[h] if h != "valor" or row["grupo"] else "62000,5" for h in sheet.headers])
+        edited.append([row[h] if h != "fuente_es" or row["grupo"] else "Vivero provincial" for h in sheet.headers])
     content = edited.export(fmt)
     content = content.encode("utf-8") if isinstance(content, str) else content
     preview = import_preview(planner_client, "indicatorvalue", content, f"valores.{fmt}", fmt)
@@ -478,10 +478,23 @@ def test_values_round_trip_through_a_spreadsheet(planner_client, planner, monito
     import_confirm(planner_client, "indicatorvalue", preview)
 
     checked.refresh_from_db()
-    assert checked.value == Decimal("62000.5")
+    assert checked.source_es == "Vivero provincial"
     assert checked.verification.note == "Falta el acta", "the monitor's verdict is never imported"
     record = ChangeRecord.objects.get(model="indicatorvalue", object_id=checked.pk, action="changed")
-    assert (record.source, record.user, record.changes) == ("import", planner, {"value": ["61800.25", "62000.5"]})
+    assert (record.source, record.user) == ("import", planner)
+    assert record.changes == {"source_es": ["Vivero", "Vivero provincial"]}
+
+    # 3. What the monitor checked (figure, date, group) no longer changes, not even by a spreadsheet.
+    edited = tablib.Dataset(headers=sheet.headers)
+    for row in sheet.dict:
+        edited.append([row[h] if h != "valor" or row["grupo"] else "62000,5" for h in sheet.headers])
+    content = edited.export(fmt)
+    content = content.encode("utf-8") if isinstance(content, str) else content
+    refused = import_preview(planner_client, "indicatorvalue", content, f"valores.{fmt}", fmt)
+    assert refused.context["result"].has_validation_errors()
+    assert "El organismo independiente de seguimiento ya revisó este valor" in refused.content.decode()
+    checked.refresh_from_db()
+    assert checked.value == Decimal("61800.25")
 
 
 def test_a_row_without_id_names_its_value_by_indicator_date_and_group(planner_client, planner, indicator, value):

@@ -98,6 +98,7 @@ def test_a_published_update_by_a_planner_sends_nothing(
         title_es="Publicado",
         text_es="Texto.",
         is_published=True,
+        publish_without_kichwa=True,
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert planner_client.post(admin_url("progressupdate", "add"), data).status_code == 302

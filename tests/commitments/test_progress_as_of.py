@@ -86,12 +86,12 @@ def test_a_commitment_ended_incomplete_as_of_its_end(commitment):
     Commitment.objects.filter(pk=commitment.pk).update(ends_on=date(2025, 12, 31))
     MilestoneFactory(commitment=commitment, progress=60, observed=date(2025, 6, 1))
 
-    # As of the end of a day: by the end of its last day, a commitment that is not complete has ended incomplete.
-    the_day_before = Commitment.objects.filter(pk=commitment.pk).with_progress(as_of=date(2025, 12, 30)).get()
-    at_its_end = Commitment.objects.filter(pk=commitment.pk).with_progress(as_of=date(2025, 12, 31)).get()
+    # As on the public pages, where a commitment ending today is not late yet: late from the day after its end.
+    on_its_last_day = Commitment.objects.filter(pk=commitment.pk).with_progress(as_of=date(2025, 12, 31)).get()
+    the_day_after = Commitment.objects.filter(pk=commitment.pk).with_progress(as_of=date(2026, 1, 1)).get()
 
-    assert not the_day_before.overdue
-    assert at_its_end.overdue and at_its_end.is_overdue
+    assert not on_its_last_day.overdue
+    assert the_day_after.overdue and the_day_after.is_overdue
 
 
 def test_executed_budget_as_of_a_date_is_the_latest_record_by_then(commitment):

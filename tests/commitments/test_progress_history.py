@@ -246,7 +246,9 @@ def add_update(client, commitment, **changes):
 def test_a_published_update_with_progress_records_the_observation_on_its_date(
     planner_client, planner, commitment, milestone
 ):
-    response = add_update(planner_client, commitment, milestone=milestone.pk, progress=75, is_published=True)
+    response = add_update(
+        planner_client, commitment, milestone=milestone.pk, progress=75, is_published=True, publish_without_kichwa=True
+    )
 
     assert response.status_code == 302
     update = ProgressUpdate.objects.get(title_es="Vivero entregado")
@@ -756,7 +758,9 @@ def test_the_migration_dates_todays_values_from_the_change_records_and_the_updat
         (date(2026, 3, 1), 45, "limited", "history", True, None),
         (date(2026, 6, 1), 70, "substantial", "update", True, before_history["published"]),
     ]
-    current = {m.pk: (m.progress, m.level) for m in Milestone.objects.filter(commitment=commitment)}
+    # Only the columns of the migration's state (a later migration adds others).
+    milestones = Milestone.objects.filter(commitment=commitment).values_list("pk", "progress", "level")
+    current = {pk: (progress, level) for pk, progress, level in milestones}
     assert current == {
         before_history["recorded"]: (40, "limited"),
         before_history["done"]: (100, "complete"),

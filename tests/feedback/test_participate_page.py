@@ -31,7 +31,7 @@ def test_it_lists_every_way_to_take_part(citizen, current_plan, commitment, lang
         "privacidad/",
     ):
         assert f'"/{lang}/{url}"' in text, url
-    assert f'<option value="{commitment.code}">' in text and "HIDE0001" not in text
+    assert f'<option value="{commitment.code}"' in text and "HIDE0001" not in text
     assert 'method="post"' not in text and "csrfmiddlewaretoken" not in text
     assert 'aria-current="page">' in text
 

@@ -39,8 +39,9 @@ def test_answering_a_suggestion_in_the_admin_writes_it_once(planner_client, plan
     assert response.status_code == 302
     assert len(writes_to("feedback_suggestion", queries)) == 1
     suggestion.refresh_from_db()
-    assert (suggestion.status, suggestion.moderation, suggestion.answered_by) == ("answered", "approved", planner)
-    assert suggestion.answered_at and suggestion.status_changed_at and suggestion.moderated_at
+    # Answering is not moderating (tests/feedback/test_answer_not_publish.py): it stays pending.
+    assert (suggestion.status, suggestion.moderation, suggestion.answered_by) == ("answered", "pending", planner)
+    assert suggestion.answered_at and suggestion.status_changed_at and suggestion.moderated_at is None
 
 
 def test_changing_an_answer_in_the_admin_writes_the_suggestion_once_and_keeps_the_earlier_answer(planner_client):

@@ -112,7 +112,8 @@ def test_unpublished_meetings_and_unpublished_commitments_stay_out(citizen, cast
     assert "SOBRE-UN-BORRADOR" in citizen.get("/es/reuniones/acuerdos/").text  # shown, without its draft commitment
 
 
-def test_the_csv_is_open_data_with_both_languages_and_no_personal_data(citizen, cast, commitment, gad):
+def test_the_csv_is_open_data_with_both_languages_and_no_personal_data(citizen, cast, commitment, gad, settings):
+    settings.SITE_URL = "https://conecta.example/"  # the CSV's addresses are the site's, not the request's
     cast["late"].owner_institution = gad
     cast["late"].text_qu = "Kichwa shimipi"
     cast["late"].save()
@@ -129,8 +130,8 @@ def test_the_csv_is_open_data_with_both_languages_and_no_personal_data(citizen, 
     assert late["agreement_qu"] == "Kichwa shimipi"
     assert late["overdue"] == "yes" and late["status"] == "pending"
     assert late["commitment_code"] == commitment.code
-    assert late["commitment_url"] == f"http://testserver/es/compromisos/{commitment.code}/"
-    assert late["meeting_url"] == "http://testserver/es/reuniones/comite-viejo/"
+    assert late["commitment_url"] == f"https://conecta.example/es/compromisos/{commitment.code}/"
+    assert late["meeting_url"] == "https://conecta.example/es/reuniones/comite-viejo/"
     assert late["responsible_institution"] == gad.name_es
     assert {
         r["overdue"] for r in rows if r["agreement_es"] != "ATRASADO" and r["agreement_es"] != "EN-CURSO-ATRASADO"

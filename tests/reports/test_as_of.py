@@ -91,7 +91,7 @@ def measure(indicator: Indicator, day: date, value, group: str = "", **extra) ->
 @pytest.fixture
 def third_quarter(plan, commitment, other_commitment):
     """The plan as the third quarter of 2025 left it, recorded on 1 October 2025 (Puyo), with:
-    - milestone 1 of TEST0001, due 31 August, 60 % on 30 September: overdue 31 days at the quarter's end;
+    - milestone 1 of TEST0001, due 31 August, 60 % on 30 September: overdue 30 days on the quarter's last day;
     - milestone 2, due 31 July, complete on 10 September: completed late;
     - milestone 3, which starts on 15 October: not started then;
     - milestone 1 of TEST0002, complete on time (20 July, due 31 August);
@@ -225,7 +225,7 @@ def test_milestones_are_as_they_stood_at_the_periods_end(third_quarter, commitme
 
     late, completed_late, not_started = (milestones_of(snapshot, "TEST0001")[n] for n in (1, 2, 3))
     assert (late["level"], late["progress"], late["completed_on"]) == ("substantial", 60, None)
-    assert (late["overdue"], late["days_overdue"], late["completed_late"]) == (True, 31, False)
+    assert (late["overdue"], late["days_overdue"], late["completed_late"]) == (True, 30, False)
     assert (completed_late["level"], completed_late["completed_on"]) == ("complete", "2025-09-10")
     assert (completed_late["overdue"], completed_late["days_overdue"], completed_late["completed_late"]) == (
         False,
@@ -353,7 +353,7 @@ def test_the_report_page_and_pdf_say_overdue_late_and_the_situation_in_both_lang
 
     es = citizen.get(report.get_absolute_url()).content.decode()
     assert "Situación al 30 de septiembre de 2025" in es and "datos registrados al" not in es
-    assert "Vencido · 31 días de retraso" in es
+    assert "Vencido · 30 días de retraso" in es
     assert "completado con retraso" in es
     assert "Hitos completados con retraso" in es
     assert "Indicadores" in es and "Línea base" in es and '<th scope="col">Meta</th>' in es
@@ -362,12 +362,12 @@ def test_the_report_page_and_pdf_say_overdue_late_and_the_situation_in_both_lang
 
     qu = citizen.get(report.get_absolute_url().replace("/es/", "/qu/")).content.decode()
     assert "punchakama imashina kashka" in qu
-    assert "Pachanta mana paktachishka · 31 punchakuna yallishka" in qu
+    assert "Pachanta mana paktachishka · 30 punchakuna yallishka" in qu
     assert "pachamanta washa paktachishka" in qu
     assert "Rikuchikkuna" in qu and "Kallari yupay" in qu
 
     html = report_html(report, "es")
-    assert "Situación al 30 de septiembre de 2025" in html and "Vencido · 31 días de retraso" in html
+    assert "Situación al 30 de septiembre de 2025" in html and "Vencido · 30 días de retraso" in html
     assert "completado con retraso" in html and "Línea base" in html
 
 
@@ -388,7 +388,7 @@ def test_the_twins_carry_the_state_at_the_periods_end_and_the_indicators(
         "60",
         "substantial",
         "True",
-        "31",
+        "30",
     )
     vivero = next(r for r in rows if r["title_es"] == "Vivero provincial")
     assert vivero["completed_late"] == "True" and vivero["completed_on"] == "2025-09-10"
