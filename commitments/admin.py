@@ -310,6 +310,16 @@ class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
             export_data = export_data.encode(encoding)
         return export_data
 
+    def init_request_context_data(self, request, form):
+        """The export page lists the columns the file will have: import-export lists those an import reads,
+        with the ones no export writes (avance_al, ejecutado_al)."""
+        context = super().init_request_context_data(request, form)
+        context["fields_list"] = [
+            (resource.get_display_name(), resource(**self.get_export_resource_kwargs(request)).get_export_headers())
+            for resource in self.get_export_resource_classes(request)
+        ]
+        return context
+
     def get_export_filename(self, request, queryset, file_format):
         """conecta-pastaza-hitos-2026-12-01.xlsx: what the file holds, in Spanish as its columns are, and the day
         in Pastaza."""
@@ -411,7 +421,35 @@ def _date_of_change(label, help_text) -> forms.DateField:
     )
 
 
-class MilestoneAdminForm(DatedChangeForm):
+def _next_order(model, commitment) -> int:
+    """The order after the last of `commitment`'s milestones or indicators (`model`): 1 for its first."""
+    last = model.objects.filter(commitment=commitment).aggregate(last=models.Max("order"))["last"]
+    return (last or 0) + 1
+
+
+class NextOrderFormMixin:
+    """A new milestone or indicator left without an order takes the next free one of its commitment (the model's
+    default, 1, is taken from the second one on); a commitment given in the address (?commitment=) proposes it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("order")
+        if field is None or self.instance.pk is not None:
+            return
+        field.required = False
+        field.help_text = _("Leave it blank for the next free order of the commitment.")
+        commitment = str(self.initial.get("commitment") or "")
+        self.initial["order"] = _next_order(self._meta.model, commitment) if commitment.isdigit() else None
+
+    def clean(self):
+        cleaned = super().clean()
+        commitment = cleaned.get("commitment")
+        if "order" in self.fields and self.instance.pk is None and cleaned.get("order") is None and commitment:
+            cleaned["order"] = _next_order(self._meta.model, commitment)
+        return cleaned
+
+
+class MilestoneAdminForm(NextOrderFormMixin, DatedChangeForm):
     date_field = "observed_on"
     dated_fields = ("progress", "level")
     missing_date = _("Give the date of this progress: when it was reached or reported.")
@@ -1075,6 +1113,10 @@ class BudgetExecutionAdmin(ReadOnlyAdminMixin, ScopedMixin, admin.ModelAdmin):
 # verdicts, which government staff read.
 
 
+class IndicatorAdminForm(NextOrderFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, ImportExportTranslationAdmin):
     resource_classes = [IndicatorResource]
@@ -1092,6 +1134,7 @@ class IndicatorAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, ImportExpor
     list_select_related = ["commitment"]
     search_fields = ["name_es", "name_qu", "commitment__code"]
     readonly_fields = ["values_list", "change_log"]
+    form = IndicatorAdminForm
     fieldsets = [
         (None, {"fields": ["commitment", "order", "name", "unit", "direction", "disaggregation"]}),
         (_("Baseline and target"), {"fields": ["baseline_value", "baseline_on", "target_value", "target_on"]}),

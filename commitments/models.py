@@ -207,8 +207,9 @@ class Canton(models.Model):
     seat = models.CharField(_("seat"), max_length=80)
     population_2022 = models.PositiveIntegerField(_("population (2022 census)"), null=True, blank=True)
     population_note = models.CharField(_("population source"), max_length=300, blank=True)
-    # A schematic shape for the territory map: our sources hold no boundary coordinates, so these are
-    # simplified polygons that keep the cantons' relative positions (commitments/plan_data.py CANTON_SHAPES).
+    # A schematic shape from before the real boundaries: the territory map now draws the INEC boundaries
+    # (commitments/geomap.py, commitments/geo/), and no page reads these three fields; kept until a migration drops
+    # them with the rest of plan_data.CANTON_SHAPES.
     map_path = models.CharField(
         _("map shape"),
         max_length=1000,

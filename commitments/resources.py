@@ -4,7 +4,9 @@ Column names are Spanish, as the Planning Directorate's staff read them. Imports
 with an error (unknown commitment code, end before start, progress outside 0-100, unknown level, a record the
 user may not edit) rolls the whole file back and the preview names the row and the reason. A changed progress
 (avance, nivel_irm) or executed budget enters its dated history on the day the optional avance_al or
-ejecutado_al column gives (blank: today; a day to come is a row error), as the importing user's.
+ejecutado_al column gives (blank: today; a day to come is a row error), as the importing user's. An export's
+`actualizado` column (when each record last changed) makes its import refuse a row that would write over a record
+changed since the export (`ScopedResource.stale_errors`); a file without it is not checked.
 
 An import may do exactly what the same user may do in the admin form, field by field (`AdminImportRules`, read
 from the ModelAdmin itself: its fieldsets, `get_readonly_fields`, `has_add_permission`, its queryset and the
@@ -23,6 +25,7 @@ from __future__ import annotations
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -46,6 +49,7 @@ from .models import Axis, Commitment, Indicator, IndicatorValue, Institution, Ir
 TRUE_WORDS = {"sí", "si", "yes", "true", "1", "x", "ari", "verdadero"}
 FALSE_WORDS = {"no", "false", "0", "", "mana", "falso"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+PASTAZA_TZ = ZoneInfo("America/Guayaquil")  # the time an export's `actualizado` column is written in
 
 
 class YesNoWidget(widgets.Widget):
@@ -103,13 +107,57 @@ class DateOfChangeWidget(LenientDateWidget):
         return day
 
 
-class DateOfChangeField(fields.Field):
+class FileOnlyField(fields.Field):
+    """A column of the file that is no column of the model: read onto the record for the import's checks or its
+    save, but not a change by itself (a row that changes nothing else is skipped) nor one the admin's field
+    rights apply to."""
+
+
+class DateOfChangeField(FileOnlyField):
     """An optional column that dates what the row changes (avance_al dates avance and nivel_irm): read from the
-    file onto the record for its save (services.milestone_save's observed_on), but no column of the model, not a
-    change by itself (a row that changes nothing else is skipped), and never exported."""
+    file onto the record for its save (services.milestone_save's observed_on), and never exported."""
 
     def __init__(self, *, attribute: str, column_name: str):
         super().__init__(attribute=attribute, column_name=column_name, widget=DateOfChangeWidget())
+
+
+class ExportedAtWidget(widgets.Widget):
+    """When the row's record was last changed, as an export writes it: ISO 8601 with its offset, to the second,
+    in Pastaza's time (2026-12-05T17:43:05-05:00). Blank reads as no such check."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        else:
+            try:
+                moment = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(
+                    _("“%(value)s” is not a date and time as an export writes it (2026-12-05T17:43:05-05:00).")
+                    % {"value": value}
+                ) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, PASTAZA_TZ)
+        return moment
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return timezone.localtime(value, PASTAZA_TZ).isoformat(timespec="seconds")
+
+
+class ExportedAtField(FileOnlyField):
+    """The optional column `actualizado`: when the record was last changed, as the export saw it. An import that
+    reads it refuses a row that would write over a record changed since (ScopedResource.stale_errors): an old
+    export imported again would set back what others changed. Without the column, no such check."""
+
+    def __init__(self, *, column_name: str = "actualizado"):
+        super().__init__(attribute="exported_updated_at", column_name=column_name, widget=ExportedAtWidget())
+
+    def get_value(self, obj):
+        return getattr(obj, "updated_at", None)
 
 
 class PercentWidget(widgets.IntegerWidget):
@@ -411,7 +459,7 @@ class ScopedResource(resources.ModelResource):
         verbose name, translated when the history is read); a translated field once for all its languages."""
         labels = []
         for field in self.get_import_fields():
-            if not field.attribute or field.readonly or isinstance(field, DateOfChangeField):
+            if not field.attribute or field.readonly or isinstance(field, FileOnlyField):
                 continue
             if _blank_is_none(field.get_value(original)) == _blank_is_none(field.get_value(instance)):
                 continue
@@ -447,7 +495,7 @@ class ScopedResource(resources.ModelResource):
     def _field_values(self, instance) -> dict:
         values = {}
         for field in self.get_import_fields():
-            if field.attribute and not field.readonly and not isinstance(field, DateOfChangeField):
+            if field.attribute and not field.readonly and not isinstance(field, FileOnlyField):
                 model_field = instance._meta.get_field(field.attribute)
                 values[field.attribute] = instance.__dict__.get(model_field.attname)
         return values
@@ -478,6 +526,28 @@ class ScopedResource(resources.ModelResource):
                 errors[attribute] = self.choice_refusal(attribute, getattr(instance, attribute))
         return errors
 
+    # The refusal of a row whose record changed after the file was exported (its `actualizado` column), given
+    # the `day` of that change: a sentence per model, as `finished_message`.
+    stale_message = None
+
+    def stale_errors(self, instance, skip=()) -> dict[str, str]:
+        """A row that would change a record changed since the file's export (ExportedAtField) would set back
+        what was changed since: it is refused. A file without the column, a blank cell, a new record or a row
+        that changes nothing are not checked."""
+        field = next((f for f in self.get_import_fields() if isinstance(f, ExportedAtField)), None)
+        exported_at = getattr(instance, field.attribute, None) if field is not None else None
+        stored = getattr(instance, "_import_stored", None)
+        if exported_at is None or field.attribute in skip or stored is None or self.stale_message is None:
+            return {}
+        if stored.updated_at.replace(microsecond=0) <= exported_at:  # the export writes whole seconds
+            return {}
+        before = getattr(instance, "_import_values", {})
+        values = self._field_values(instance)
+        if all(_blank_is_none(value) == _blank_is_none(before.get(name)) for name, value in values.items()):
+            return {}
+        day = timezone.localtime(stored.updated_at, PASTAZA_TZ).strftime("%Y-%m-%d %H:%M")
+        return {field.attribute: self.stale_message % {"day": day}}
+
     def unique_checks(self, instance, errors: dict) -> None:
         """Add errors for unique constraints the import could break (full_clean skips constraints)."""
 
@@ -504,7 +574,7 @@ class ScopedResource(resources.ModelResource):
         return all(
             _blank_is_none(field.get_value(instance)) == _blank_is_none(field.get_value(original))
             for field in self.get_import_fields()
-            if not isinstance(field, DateOfChangeField)
+            if not isinstance(field, FileOnlyField)
         )
 
     def get_export_fields(self, selected_fields=None):
@@ -521,6 +591,8 @@ class ScopedResource(resources.ModelResource):
         """
         errors = dict(import_validation_errors or {})
         for attribute, message in self.rights_errors(instance, skip=errors.keys()).items():
+            errors[attribute] = ValidationError(message)
+        for attribute, message in self.stale_errors(instance, skip=errors.keys()).items():
             errors[attribute] = ValidationError(message)
         import_validation_errors = errors or None
         found = getattr(instance, "_found_by_import", set())
@@ -621,6 +693,11 @@ class MilestoneResource(ScopedResource):
     is_overdue = fields.Field(column_name="vencido", widget=YesNoWidget(), readonly=True)
     days_overdue = fields.Field(column_name="dias_de_retraso", widget=widgets.IntegerWidget(), readonly=True)
     is_completed_late = fields.Field(column_name="completado_con_retraso", widget=YesNoWidget(), readonly=True)
+    # Exported, and read by an import to refuse a row whose milestone changed since (stale_errors).
+    exported_at = ExportedAtField()
+    stale_message = gettext_lazy(
+        "This milestone changed on %(day)s, after this file was exported: export it again and apply your changes again."
+    )
 
     class Meta:
         model = Milestone
@@ -650,6 +727,7 @@ class MilestoneResource(ScopedResource):
             "is_overdue",
             "days_overdue",
             "is_completed_late",
+            "exported_at",
         )
         export_order = fields
         skip_unchanged = True
@@ -787,6 +865,12 @@ class CommitmentResource(ScopedResource):
     illustrative = fields.Field(column_name="datos_de_ejemplo", readonly=True)
     # Export only: its end date has passed while it is incomplete (commitment_overdue, from with_progress).
     is_overdue = fields.Field(column_name="vencido", widget=YesNoWidget(), readonly=True)
+    # Exported, and read by an import to refuse a row whose commitment changed since (stale_errors).
+    exported_at = ExportedAtField()
+    stale_message = gettext_lazy(
+        "This commitment changed on %(day)s, after this file was exported: export it again and apply your "
+        "changes again."
+    )
 
     class Meta:
         model = Commitment
@@ -818,6 +902,7 @@ class CommitmentResource(ScopedResource):
             "irm_level",
             "illustrative",
             "is_overdue",
+            "exported_at",
         )
         export_order = fields
         skip_unchanged = True

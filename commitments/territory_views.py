@@ -1,16 +1,17 @@
-"""Territory pages: the schematic map of Pastaza's cantons with their facts, and one page per canton."""
+"""Territory pages: the map of Pastaza's cantons (real boundaries, commitments.geomap) with their facts, and one page
+per canton."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from conecta.cache import public_page
+from conecta.extensions import map_features
 
+from . import geomap
 from . import territory as reads
 from .selectors import plan_current
 
-# Names longer than this are written on two lines inside the map's smaller shapes ("Santa / Clara").
-MAP_LINE_CHARS = 8
 # A canton page lists this many commitments (each with its milestones), so that it stays light whatever the plan.
 CANTON_PER_PAGE = 20
 
@@ -20,22 +21,22 @@ def territory(request):
     plan = plan_current()
     cantons = reads.cantons_with_activity(plan=plan)
     shades = reads.activity_shades(max((c.commitment_count for c in cantons), default=0))
-    mapped = []
     for canton in cantons:
         canton.shade = reads.shade_for(canton.commitment_count, shades)
-        if canton.map_path and canton.label_x is not None and canton.label_y is not None:
-            # The count in a circle, the name under it (on two lines when long).
-            lines = canton.name.split() if len(canton.name) > MAP_LINE_CHARS else [canton.name]
-            canton.badge_y = canton.label_y - 18
-            canton.name_lines = [(line, canton.label_y + 10 + 16 * i) for i, line in enumerate(lines)]
-            mapped.append(canton)
+    features = map_features(plan)
+    views = []
+    for view in (geomap.province_map(), geomap.west_inset()):
+        # Each drawn canton joined to its row by INEC code; a row with no boundary is only in the table.
+        shapes = [(canton, view.shapes[canton.code]) for canton in cantons if canton.code in view.shapes]
+        views.append({"view": view, "shapes": shapes, "features": geomap.draw_features(view, features)})
     return render(
         request,
         "commitments/territory.html",
         {
             "plan": plan,
             "cantons": cantons,
-            "mapped": mapped,
+            "province": views[0],
+            "inset": views[1],
             "shades": shades,
             "totals": {
                 "population": sum(c.population_2022 or 0 for c in cantons),

@@ -7,6 +7,8 @@
    checks them all without knowing the apps.
 3. The staff dashboard: the admin's home (conecta.dashboard) lists what awaits the signed-in person; each app
    registers a provider of its own lines (messages to moderate, overdue milestones, reports to approve...).
+4. Map layers: the territory map (commitments.geomap) draws the cantons; an upper app adds lines or points over
+   them (road works, each with its status) by registering a provider of MapFeatures.
 """
 
 from __future__ import annotations
@@ -118,3 +120,30 @@ def register_dashboard_items(provider: Callable[..., Iterable[DashboardItem | Da
 
 def dashboard_items(request) -> list[DashboardItem | DashboardList]:
     return [item for provider in _dashboard_providers for item in provider(request)]
+
+
+@dataclass(frozen=True)
+class MapFeature:
+    """One thing drawn over the cantons of the territory map, linking to its page: a point (one coordinate) or a
+    line (two or more), as WGS84 (longitude, latitude). `status` is a short key (the CSS class map-status-<status>);
+    `status_label` says it in words, so that the map never tells it by colour alone."""
+
+    label: str
+    url: str
+    status: str
+    status_label: str
+    coordinates: tuple[tuple[float, float], ...]
+
+
+_map_layer_providers: list[Callable[..., Iterable[MapFeature]]] = []
+
+
+def register_map_layer(provider: Callable[..., Iterable[MapFeature]]) -> None:
+    """`provider(plan)` yields the features an app draws on the territory map for the plan shown (`plan` may be
+    None), in a bounded number of queries."""
+    if provider not in _map_layer_providers:
+        _map_layer_providers.append(provider)
+
+
+def map_features(plan) -> list[MapFeature]:
+    return [feature for provider in _map_layer_providers for feature in provider(plan)]

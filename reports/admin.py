@@ -365,6 +365,9 @@ class ReportAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["workflow_steps"] = self._steps_for(request, obj)
+            if obj.is_provisional and obj.status in (Status.IN_REVIEW, Status.APPROVED):
+                # Approve and Publish are hidden until the period ends: the page says why, and when.
+                context["workflow_waits"] = services.period_not_ended_message(obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _steps_for(self, request, report: Report) -> list[tuple[str, str]]:
@@ -376,6 +379,8 @@ class ReportAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
             Status.APPROVED: [("return", _("Back to draft")), ("publish", _("Publish"))],
             Status.PUBLISHED: [] if report.is_superseded else [("correct", _("Start a correction"))],
         }[report.status]
+        if report.is_provisional:  # neither approved nor published before its period ends (is_provisional)
+            steps = [(step, label) for step, label in steps if step not in ("approve", "publish")]
         if report.render_state in (RenderState.QUEUED, RenderState.RENDERING):
             return steps
         if not report.is_published:

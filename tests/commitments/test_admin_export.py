@@ -32,7 +32,7 @@ def test_it_exports_milestones_with_spanish_columns(planner_client, milestones, 
     assert response["Content-Type"].startswith(content_type)
     assert f".{fmt}" in response["Content-Disposition"]
     dataset = read_spreadsheet(response.content, fmt)
-    assert dataset.headers == MILESTONE_COLUMNS + MILESTONE_EXPORT_ONLY
+    assert dataset.headers == [*MILESTONE_COLUMNS, *MILESTONE_EXPORT_ONLY, "actualizado"]
     rows = {row["titulo_es"]: row for row in dataset.dict}
     assert set(rows) == {"Diagnóstico", "Inventario vial"}
     done = rows["Diagnóstico"]
