@@ -624,38 +624,6 @@ class ScopedResource(resources.ModelResource):
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
 
 
-class TakenOrders:
-    """Which milestone holds each order of a commitment, as the database holds them while an import saves its rows
-    one by one: read in one query for all the commitments a file names, then kept up to date by each save, so that
-    a row may take the order an earlier row of the file gave up."""
-
-    def __init__(self):
-        self._holders: dict[int, dict[int, int]] = {}  # commitment id -> {order: milestone id}
-        self._places: dict[int, tuple[int, int]] = {}  # milestone id -> (commitment id, order)
-
-    def load(self, commitments: Q) -> None:
-        rows = Commitment.objects.filter(commitments).values_list("pk", "milestones__order", "milestones__pk")
-        for commitment_id, order, milestone_id in rows:
-            holders = self._holders.setdefault(commitment_id, {})
-            if milestone_id is not None:
-                holders[order] = milestone_id
-                self._places[milestone_id] = (commitment_id, order)
-
-    def holder(self, commitment_id: int, order) -> int | None:
-        if commitment_id not in self._holders:  # a commitment the file does not name (it has no compromiso column)
-            self.load(Q(pk=commitment_id))
-        return self._holders.get(commitment_id, {}).get(order)
-
-    def saved(self, milestone: Milestone) -> None:
-        place = self._places.pop(milestone.pk, None)
-        if place is not None and self._holders[place[0]].get(place[1]) == milestone.pk:
-            del self._holders[place[0]][place[1]]
-        # A commitment not read yet will be read as the database holds it, this save included.
-        if milestone.commitment_id in self._holders:
-            self._holders[milestone.commitment_id][milestone.order] = milestone.pk
-            self._places[milestone.pk] = (milestone.commitment_id, milestone.order)
-
-
 class MilestoneResource(ScopedResource):
     checked_against = {"progress": ("level",), "level": ("progress",), "starts_on": ("due_on", "completed_on")}
     file_slug = "hitos"
@@ -965,7 +933,7 @@ class TakenKeys:
     """Which record holds each unique key of a table within its parent (an indicator's order within its
     commitment; a value's date and group within its indicator), as the database holds them while an import saves
     its rows one by one: read in one query per parent the file names, then kept up to date by each save, as
-    TakenOrders does for milestones."""
+    TakenOrders, its case for milestones, does."""
 
     def __init__(self, model, parent: str, rest: tuple[str, ...]):
         self.model, self.parent, self.rest = model, parent, rest
@@ -998,6 +966,26 @@ class TakenKeys:
     def _remember(self, pk, parent_id, rest: tuple) -> None:
         self._holders[parent_id][rest] = pk
         self._keys[pk] = (parent_id, rest)
+
+
+class TakenOrders(TakenKeys):
+    """Which milestone holds each order of a commitment (TakenKeys), read in one query for all the commitments a
+    file names by their codes, so that a row may take the order an earlier row of the file gave up."""
+
+    def __init__(self):
+        super().__init__(Milestone, "commitment_id", ("order",))
+
+    def load(self, commitments: Q) -> None:
+        rows = Commitment.objects.filter(commitments).values_list("pk", "milestones__order", "milestones__pk")
+        for commitment_id, order, milestone_id in rows:
+            self._holders.setdefault(commitment_id, {})
+            if milestone_id is not None:
+                self._remember(milestone_id, commitment_id, (order,))
+
+    def holder(self, commitment_id: int, order) -> int | None:
+        if commitment_id not in self._holders:  # a commitment the file does not name (it has no compromiso column)
+            self.load(Q(pk=commitment_id))
+        return self._holders.get(commitment_id, {}).get((order,))
 
 
 class TextWidget(widgets.Widget):

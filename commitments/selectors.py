@@ -322,38 +322,3 @@ def institution_commitments(*, institution: Institution, plan: ActionPlan | None
 
 # An institution page lists this many commitments of each kind at most, and links to the full list beyond.
 INSTITUTION_LIST_LIMIT = 20
-
-
-# Published content missing its Kichwa text (issue 12): what the staff home page counts, each count linking to the
-# admin list filtered by KichwaGapsAdminMixin's "Kichwa text: missing".
-
-KICHWA_CHECKED_MODELS = (Commitment, Milestone, ProgressUpdate, Indicator)
-
-
-def missing_kichwa(model, *, user=None) -> QuerySet:
-    """The published records of `model` with a text written in Spanish and empty in Kichwa (any translated field),
-    those `user` may see in the admin when given (an implementer: their institution's commitments)."""
-    from conecta.fallbacks import kichwa_missing_q
-
-    from .roles import scope_filter
-
-    queryset = model.objects.filter(is_published=True).filter(kichwa_missing_q(model))
-    if user is not None:
-        scope = scope_filter(user, "" if model is Commitment else "commitment__")
-        if scope is not None:
-            queryset = queryset.filter(scope)
-    return queryset
-
-
-def missing_kichwa_counts(*, user=None, models=KICHWA_CHECKED_MODELS) -> list[dict]:
-    """For each of `models`, how many published records lack a Kichwa text: [{"model", "label" (its plural
-    name), "count", "url" (the admin list of them)}], one COUNT query per model."""
-    from django.urls import reverse
-
-    rows = []
-    for model in models:
-        opts = model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?is_published__exact=1&kichwa=missing"
-        count = missing_kichwa(model, user=user).count()
-        rows.append({"model": model, "label": opts.verbose_name_plural, "count": count, "url": url})
-    return rows

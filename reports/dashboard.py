@@ -11,10 +11,8 @@ Registered from ReportsConfig.ready(). One query for each role.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
@@ -25,7 +23,7 @@ from commitments import roles
 from commitments.models import Commitment
 from conecta.extensions import DashboardItem
 
-from .models import MonitorAssessment, Report, ReportNarrative
+from .models import MonitorAssessment, Report, ReportNarrative, render_stuck_q
 
 Status, RenderState = Report.Status, Report.RenderState
 
@@ -33,18 +31,7 @@ Status, RenderState = Report.Status, Report.RenderState
 def render_needs_attention_q(now=None) -> Q:
     """Reports whose PDFs failed, or are stuck: queued longer than REPORTS_STUCK_MINUTES, or rendering longer than
     REPORTS_RENDER_STALE_MINUTES (what the beat sweep, reports_requeue_stuck, queues again)."""
-    now = now or timezone.now()
-    return (
-        Q(render_state=RenderState.FAILED)
-        | Q(
-            render_state=RenderState.QUEUED,
-            render_queued_at__lte=now - timedelta(minutes=settings.REPORTS_STUCK_MINUTES),
-        )
-        | Q(
-            render_state=RenderState.RENDERING,
-            render_started_at__lte=now - timedelta(minutes=settings.REPORTS_RENDER_STALE_MINUTES),
-        )
-    )
+    return Q(render_state=RenderState.FAILED) | render_stuck_q(now=now or timezone.now())
 
 
 def awaiting_assessment_q() -> Q:

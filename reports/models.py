@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,6 +48,19 @@ report_storage = ReportStorage()
 
 class ReportFrozenError(Exception):
     """Raised when something tries to change what a published report froze."""
+
+
+def render_stuck_q(*, now, queued_minutes: int | None = None) -> Q:
+    """Reports whose PDFs are stuck: queued longer than `queued_minutes` (by default REPORTS_STUCK_MINUTES; the
+    broker was down), or rendering longer than REPORTS_RENDER_STALE_MINUTES (a worker died). What the beat sweep
+    (services.reports_requeue_stuck) queues again and the staff dashboard shows."""
+    queued_minutes = settings.REPORTS_STUCK_MINUTES if queued_minutes is None else queued_minutes
+    return Q(
+        render_state=Report.RenderState.QUEUED, render_queued_at__lte=now - timedelta(minutes=queued_minutes)
+    ) | Q(
+        render_state=Report.RenderState.RENDERING,
+        render_started_at__lte=now - timedelta(minutes=settings.REPORTS_RENDER_STALE_MINUTES),
+    )
 
 
 class ReportQuerySet(models.QuerySet):

@@ -38,6 +38,7 @@ from .models import (
     ReportFile,
     ReportFrozenError,
     ReportNarrative,
+    render_stuck_q,
     report_file_name,
     report_storage,
 )
@@ -462,16 +463,10 @@ def reports_requeue_stuck(*, older_than_minutes: int | None = None) -> int:
     left rendering by a worker that died and whose message was lost. Returns how many it queued."""
     from .tasks import render_report_pdfs_task
 
-    minutes = older_than_minutes if older_than_minutes is not None else settings.REPORTS_STUCK_MINUTES
     now = timezone.now()
-    stuck_queued = Report.objects.filter(
-        render_state=RenderState.QUEUED, render_queued_at__lte=now - timedelta(minutes=minutes)
+    ids = list(
+        Report.objects.filter(render_stuck_q(now=now, queued_minutes=older_than_minutes)).values_list("pk", flat=True)
     )
-    stale_rendering = Report.objects.filter(
-        render_state=RenderState.RENDERING,
-        render_started_at__lte=now - timedelta(minutes=settings.REPORTS_RENDER_STALE_MINUTES),
-    )
-    ids = list(stuck_queued.values_list("pk", flat=True)) + list(stale_rendering.values_list("pk", flat=True))
     for pk in ids:
         Report.objects.filter(pk=pk).update(render_state=RenderState.QUEUED, render_queued_at=now, render_task_id="")
         render_report_pdfs_task.enqueue(pk)
