@@ -60,6 +60,7 @@ bench: install messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/participation.py
 	$(PY) bench/reports.py
+	$(PY) bench/roads.py
 	$(PY) bench/history.py
 	$(PY) bench/zipbomb.py
 	$(PY) bench/outage.py

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,16 +17,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.forms import ExportForm
-from import_export.results import RowResult
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from conecta import spreadsheet
 from conecta.admin_messages import AdminMessagesMixin
 
 from . import audit, roles, services
-from .forms import SpreadsheetImportForm
 from .models import (
     ActionPlan,
     BudgetExecution,
@@ -48,13 +42,18 @@ from .models import (
     StaffProfile,
 )
 from .resources import (
-    AdminImportRules,
     CommitmentResource,
     IndicatorResource,
     IndicatorValueResource,
     MilestoneResource,
 )
-from .staff import KichwaGapsAdminMixin, ProtectPublishedMixin, ReadOnlyAdminMixin, ScopedMixin
+from .staff import (
+    KichwaGapsAdminMixin,
+    ProtectPublishedMixin,
+    ReadOnlyAdminMixin,
+    ScopedMixin,
+    SpreadsheetAdminMixin,
+)
 
 # Links typed without a scheme mean https (Django 6's default; saying so now also silences its warning).
 admin.options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
@@ -190,164 +189,8 @@ def commitment_ended_incomplete(commitment: Commitment):
     return format_html('<strong class="late">{}</strong>', _days_overdue(commitment.days_overdue))
 
 
-class ImportExportTranslationAdmin(ImportExportMixin, TabbedTranslationAdmin):
-    """Spreadsheet import and export beside the Spanish and Kichwa tabs.
-
-    - Formats (conecta.spreadsheet): bounded imports (unpacked bytes, rows, columns, checked before parsing) and
-      exports whose formula-like text stays text.
-    - An import may do what this user may do in this admin's form, field by field (resources.AdminImportRules).
-    - An upload waits in IMPORT_TMP_DIR only while its preview offers to confirm it; an import that fails at the
-      confirm step says so, and writes no admin log entry and no "Import finished" message.
-    - What import-export says in English is said in the staff's language: its template strings are translated in
-      locale/ (conecta/import_export_terms.py keeps their msgids), its messages are written here (the import's
-      counts, the records' history); an export is named after its data and holds real dates (resources).
-    """
-
-    import_form_class = SpreadsheetImportForm
-    export_form_class = ExportForm
-    import_formats = [spreadsheet.XLSX, spreadsheet.CSV]
-    export_formats = [spreadsheet.XLSX, spreadsheet.CSV]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "rules": AdminImportRules(self, request)}
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        form = context.get("form")
-        upload = getattr(form, "cleaned_data", {}).get("import_file") if form is not None else None
-        name = getattr(upload, "tmp_storage_name", None)
-        if name and context.get("confirm_form") is None:  # refused: nobody will confirm it
-            self._tmp_storage(name).remove()
-        return response
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ValidationError):  # a bound of conecta.spreadsheet: its own message
-            form.add_error("import_file", e)
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def process_import(self, request, **kwargs):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if request.method == "POST" and confirm_form.is_valid():
-            storage = self._tmp_storage(confirm_form.cleaned_data["import_file_name"])
-            if not getattr(storage, "exists", lambda: True)():
-                messages.error(
-                    request,
-                    _(
-                        "The uploaded file is no longer here (it was already imported, or its preview is too old). "
-                        "Nothing was saved: upload the file again."
-                    ),
-                )
-                return HttpResponseRedirect(self._import_url())
-        return super().process_import(request, **kwargs)
-
-    def process_result(self, result, request):
-        """At the confirm step, the file is imported again: the data may have changed since the preview (another
-        milestone took an order, a commitment was unpublished), and then the import is rolled back whole."""
-        if not (result.has_errors() or result.has_validation_errors()):
-            return super().process_result(result, request)
-        messages.error(
-            request,
-            _(
-                "The import failed and nothing was saved: the data changed since the preview. Correct the file and "
-                "import it again."
-            ),
-        )
-        for text in _import_problems(result):
-            messages.error(request, text)
-        return HttpResponseRedirect(self._import_url())
-
-    def add_success_message(self, result, request):
-        """One sentence whose words agree with the model's name ("Importación terminada. Hitos nuevos: 0;
-        actualizados: 1; sin cambios: 0."), where import-export writes "0 new, 1 updated … hitos"."""
-        message = self.get_import_resource_classes(request)[0].finished_message
-        totals = result.totals
-        messages.success(
-            request,
-            message
-            % {
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
-            },
-        )
-
-    def generate_log_entries(self, result, request):
-        """Each imported record's admin history as Django writes a form's: "Added." or "Changed progress and IRM
-        level.", stored structured and translated when read (import-export writes "update through import_export").
-        Records that changed the same columns share one bulk insert."""
-        if self.get_skip_admin_log():
-            return
-        resource = self.get_import_resource_classes(request)[0]()
-        added, changed = [], {}
-        for row in result.valid_rows():
-            if row.import_type == RowResult.IMPORT_TYPE_NEW:
-                added.append(row.instance)
-            elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
-                labels = tuple(resource.changed_labels(row.original, row.instance))
-                changed.setdefault(labels, []).append(row.instance)
-        batches = [(ADDITION, [{"added": {}}], added)]
-        batches += [(CHANGE, [{"changed": {"fields": list(labels)}}], rows) for labels, rows in changed.items()]
-        for flag, message, rows in batches:
-            if rows:
-                LogEntry.objects.log_actions(
-                    request.user.pk, rows, flag, change_message=message, single_object=len(rows) == 1
-                )
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        """import-export's, but asking every binary format for native values (an XLSX export's dates as date
-        cells, its numbers as numbers): import-export asks only its own formats, by exact type, and ours
-        (conecta.spreadsheet.XLSX) is a subclass."""
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        data = self.get_data_for_export(request, queryset, force_native_type=file_format.is_binary(), **kwargs)
-        export_data = file_format.export_data(data)
-        encoding = kwargs.get("encoding")
-        if not file_format.is_binary() and encoding:
-            export_data = export_data.encode(encoding)
-        return export_data
-
-    def init_request_context_data(self, request, form):
-        """The export page lists the columns the file will have: import-export lists those an import reads,
-        with the ones no export writes (avance_al, ejecutado_al)."""
-        context = super().init_request_context_data(request, form)
-        context["fields_list"] = [
-            (resource.get_display_name(), resource(**self.get_export_resource_kwargs(request)).get_export_headers())
-            for resource in self.get_export_resource_classes(request)
-        ]
-        return context
-
-    def get_export_filename(self, request, queryset, file_format):
-        """conecta-pastaza-hitos-2026-12-01.xlsx: what the file holds, in Spanish as its columns are, and the day
-        in Pastaza."""
-        slug = self.get_export_resource_classes(request)[0].export_slug()
-        return f"conecta-pastaza-{slug}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
-
-    def _import_url(self) -> str:
-        app_label, model_name = self.get_model_info()
-        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
-
-    def _tmp_storage(self, name: str):
-        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
-
-
-def _import_problems(result, limit: int = 10) -> list[str]:
-    """What went wrong, row by row, for the messages of a failed confirm step (at most `limit` rows)."""
-    problems = []
-    for row in result.invalid_rows:
-        for column, texts in row.error_dict.items():
-            for text in texts:
-                problems.append(
-                    _("Row %(number)s, “%(column)s”: %(message)s")
-                    % {"number": row.number, "column": column, "message": text}
-                )
-    problems += [_("Row %(number)s could not be saved.") % {"number": number} for number, _e in result.row_errors()]
-    if result.base_errors:
-        problems.append(_("The file could not be imported."))
-    return problems[:limit]
+class ImportExportTranslationAdmin(SpreadsheetAdminMixin, TabbedTranslationAdmin):
+    """Spreadsheet import and export (commitments.staff.SpreadsheetAdminMixin) beside the Spanish and Kichwa tabs."""
 
 
 @admin.register(ActionPlan)
@@ -968,9 +811,7 @@ class ProgressUpdateAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, Tabbed
             raise PermissionDenied
         raw = request.GET.get("commitment", "")
         commitment = _scoped_commitments(request).filter(pk=raw).first() if raw.isdigit() else None
-        milestones = (
-            Milestone.objects.filter(commitment=commitment).select_related("commitment") if commitment else []
-        )
+        milestones = Milestone.objects.filter(commitment=commitment).select_related("commitment") if commitment else []
         return JsonResponse({"milestones": [{"id": m.pk, "label": str(m)} for m in milestones]})
 
 

@@ -37,6 +37,9 @@ INSET_WIDTH = 320
 MARGIN = 6
 # Simplify to half a drawing unit: less cannot be seen at the sizes drawn (the map is at most 44rem wide).
 TOLERANCE = 0.5
+# Lines drawn over the cantons (road works) are simplified to a unit and a half and written in whole units: the
+# stroke is 4 units wide, so neither shows, and a map of 300 roads stays within the page budget (bench/roads.py).
+FEATURE_TOLERANCE = 1.5
 # Which cantons are named on which drawing, with their count of commitments in a circle. Mera and Santa Clara are
 # too small on the province map: they are named, with their count, on the inset (their box is drawn on the province
 # map); the inset only holds a corner of Arajuno, named on the province map.
@@ -124,8 +127,9 @@ class MapView:
 
 
 @cache
-def _boundaries() -> dict[str, tuple[str, list[Point]]]:
-    """INEC code -> (name, exterior ring as (lon, lat)), from the GeoJSON (one Polygon per canton)."""
+def canton_boundaries() -> dict[str, tuple[str, list[Point]]]:
+    """INEC code -> (name, exterior ring as (lon, lat)), from the GeoJSON (one Polygon per canton). Also the
+    province's outline for upper apps (roads.geometry refuses a road work's track outside it)."""
     data = json.loads(CANTONS_FILE.read_text(encoding="utf-8"))
     rings = {}
     for feature in data["features"]:
@@ -160,7 +164,8 @@ def _fixed_vertices(rings: dict[str, list[Point]]) -> dict[str, set[int]]:
     return fixed
 
 
-def _distance(p: Point, a: Point, b: Point) -> float:
+def segment_distance(p: Point, a: Point, b: Point) -> float:
+    """How far `p` is from the segment a–b (in the units of the points)."""
     dx, dy = b[0] - a[0], b[1] - a[1]
     if dx == dy == 0:
         return math.hypot(p[0] - a[0], p[1] - a[1])
@@ -168,7 +173,7 @@ def _distance(p: Point, a: Point, b: Point) -> float:
     return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
-def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
+def douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
     """The points of an open line that are kept (first and last always), iteratively."""
     keep = [False] * len(points)
     keep[0] = keep[-1] = True
@@ -177,13 +182,35 @@ def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
         first, last = stack.pop()
         worst, index = 0.0, None
         for i in range(first + 1, last):
-            d = _distance(points[i], points[first], points[last])
+            d = segment_distance(points[i], points[first], points[last])
             if d > worst:
                 worst, index = d, i
         if index is not None and worst > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
     return [p for p, kept in zip(points, keep, strict=True) if kept]
+
+
+def thin_line(points: list[Point], spacing: float) -> list[Point]:
+    """The points of an open line farther than `spacing` from the last one kept, and its ends: one linear pass,
+    each point dropped within `spacing` of one kept. A line of length L keeps at most L / spacing + 2 points."""
+    if len(points) < 3:
+        return list(points)
+    kept = [points[0]]
+    for point in points[1:-1]:
+        if math.dist(point, kept[-1]) > spacing:
+            kept.append(point)
+    kept.append(points[-1])
+    return kept
+
+
+def simplify_line(points: list[Point], tolerance: float) -> list[Point]:
+    """An open line (a road work's) with fewer points, none dropped farther than twice `tolerance` from it: thinned
+    first (a GPS track has a point every few metres), so that Douglas–Peucker, slower on long lines, runs on few
+    points. The ends are kept; a single point stays a point."""
+    if len(points) < 3:
+        return list(points)
+    return douglas_peucker(thin_line(points, tolerance), tolerance)
 
 
 def _simplify_ring(ring: list[Point], fixed: set[int], tolerance: float) -> list[Point]:
@@ -197,7 +224,7 @@ def _simplify_ring(ring: list[Point], fixed: set[int], tolerance: float) -> list
     for k, start in enumerate(anchors):
         end = anchors[(k + 1) % len(anchors)] + (n if k == len(anchors) - 1 else 0)
         piece = [ring[i % n] for i in range(start, end + 1)]
-        out += _douglas_peucker(piece, tolerance)[:-1]
+        out += douglas_peucker(piece, tolerance)[:-1]
     return [*out, out[0]]
 
 
@@ -257,7 +284,7 @@ def _view(
     scale = (width - 2 * MARGIN) / ((east - west) * kx)
     height = math.ceil((north - south) * scale + 2 * MARGIN)
     view = MapView(width, height, {}, (), west, north, scale, kx)
-    bounds = _boundaries()
+    bounds = canton_boundaries()
     fixed = _fixed_vertices({code: ring for code, (_name, ring) in bounds.items()})
     shapes = {}
     for code, (name, ring) in sorted(bounds.items()):
@@ -303,8 +330,8 @@ def _towns(view: MapView, *, inside: Box, only: tuple[str, ...] | None, left: tu
 def province_map() -> MapView:
     """The four cantons at the scale of the whole province, with the towns outside the inset, Puyo, and the
     inset's box."""
-    lons = [lon for _name, ring in _boundaries().values() for lon, _lat in ring]
-    lats = [lat for _name, ring in _boundaries().values() for _lon, lat in ring]
+    lons = [lon for _name, ring in canton_boundaries().values() for lon, _lat in ring]
+    lats = [lat for _name, ring in canton_boundaries().values() for _lon, lat in ring]
     box = (min(lons), min(lats), max(lons), max(lats))
     view = _view(box=box, width=PROVINCE_WIDTH, clip=False, names=PROVINCE_NAMES, labels={})
     west, south, east, north = WEST_BOX
@@ -332,29 +359,128 @@ def west_inset() -> MapView:
 
 
 @dataclass(frozen=True)
-class DrawnFeature:
-    """A MapFeature (conecta.extensions) projected onto one MapView: `points` for a line, `x`/`y` for a point."""
+class DrawnStatus:
+    """The features of one status (conecta.extensions.MapFeature) projected onto one MapView: their lines as one
+    SVG path (a piece per line, or per stretch inside the drawing: the inset cuts a road that leaves it), and their
+    points. One path per status, not an element per feature, keeps a map of hundreds of road works light; the page
+    lists the features, with their links, in a table."""
 
-    label: str
-    url: str
     status: str
     status_label: str
-    points: str
-    x: float
-    y: float
+    path: str
+    points: tuple[Point, ...]
 
 
-def draw_features(view: MapView, features) -> list[DrawnFeature]:
-    drawn = []
+def _clip_segment(a: Point, b: Point, box: Box) -> tuple[float, float] | None:
+    """Liang–Barsky: the part of the segment a–b inside the box (x0, y0, x1, y1), as the fractions (t0, t1) of
+    the way from a to b where it enters and leaves; None when the segment misses the box."""
+    x0, y0, x1, y1 = box
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return (t0, t1)
+
+
+def _clip_line(line: list[Point], box: Box) -> list[list[Point]]:
+    """The pieces of an open line that lie inside the box, in order."""
+    pieces: list[list[Point]] = []
+    current: list[Point] = []
+    for a, b in zip(line, line[1:], strict=False):
+        part = _clip_segment(a, b, box)
+        if part is None:
+            continue
+        t0, t1 = part
+        if t0 > 0 or not current:  # the line enters the box here
+            if current:
+                pieces.append(current)
+            current = [(a[0] + t0 * (b[0] - a[0]), a[1] + t0 * (b[1] - a[1]))]
+        current.append(b if t1 == 1 else (a[0] + t1 * (b[0] - a[0]), a[1] + t1 * (b[1] - a[1])))
+        if t1 < 1:  # and leaves it here
+            pieces.append(current)
+            current = []
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _numbers(values: list[int]) -> str:
+    """Whole numbers as SVG path data writes them: a space between two, none before a minus sign."""
+    return str(values[0]) + "".join(str(n) if n < 0 else f" {n}" for n in values[1:])
+
+
+def _line_path(pieces: list[list[Point]]) -> str:
+    """SVG path data for open lines: the first moves to its start, each other moves there from where the one before
+    ended, and each goes on in relative steps (shorter to write than absolute points, and they compress better),
+    in whole drawing units: a road is drawn FEATURE_TOLERANCE wide and more, so half a unit is below what the line
+    shows, and whole numbers write a map of hundreds of roads in half the bytes of tenths. Points are rounded
+    before the steps are taken, so the steps add up exactly; steps that round to nothing are dropped, and a line
+    with no step left (too short to see at this scale) is left out."""
+    words, here = [], None
+    for piece in pieces:
+        units = [(round(x), round(y)) for x, y in piece]
+        steps = [n for a, b in zip(units, units[1:], strict=False) if a != b for n in (b[0] - a[0], b[1] - a[1])]
+        if not steps:
+            continue
+        if here is None:
+            words.append(f"M{_numbers(list(units[0]))}l{_numbers(steps)}")
+        else:
+            words.append(f"m{_numbers([units[0][0] - here[0], units[0][1] - here[1]])}l{_numbers(steps)}")
+        here = units[-1]
+    return "".join(words)
+
+
+def _chained(pieces: list[list[Point]]) -> list[list[Point]]:
+    """The pieces in the order a pen would draw them, each from its end nearer to where the pen is: the moves
+    between them get short, and the path data shorter."""
+    left = list(pieces)
+    here = (0.0, 0.0)
+    chain = []
+    while left:
+        index, reverse = min(
+            ((i, r) for i in range(len(left)) for r in (False, True)),
+            key=lambda ir: math.dist(here, left[ir[0]][-1 if ir[1] else 0]),
+        )
+        piece = left.pop(index)
+        piece = piece[::-1] if reverse else piece
+        chain.append(piece)
+        here = piece[-1]
+    return chain
+
+
+def draw_features(view: MapView, features) -> list[DrawnStatus]:
+    """The features that fall inside the drawing, by status in the order first seen: each line simplified for this
+    scale (as the cantons are) and cut to the drawing's box. A line too short to show at this scale is drawn as a
+    point."""
+    box = (0.0, 0.0, float(view.width), float(view.height))
+    labels: dict[str, str] = {}
+    pieces: dict[str, list[list[Point]]] = {}
+    points: dict[str, list[Point]] = {}
     for feature in features:
         xy = [view.project(lon, lat) for lon, lat in feature.coordinates]
-        if not xy:
-            continue
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) if len(xy) > 1 else ""
-        drawn.append(
-            DrawnFeature(
-                feature.label, feature.url, feature.status, feature.status_label, points,
-                round(xy[0][0], 1), round(xy[0][1], 1),
-            )
-        )  # fmt: skip
-    return drawn
+        xs, ys = [x for x, _y in xy], [y for _x, y in xy]
+        if max(xs) < 0 or min(xs) > view.width or max(ys) < 0 or min(ys) > view.height:
+            continue  # wholly outside this drawing (the inset holds the west only): nothing to simplify
+        line = _clip_line(simplify_line(xy, FEATURE_TOLERANCE), box) if len(xy) > 1 else []
+        if not _line_path(line):
+            line = []
+            inside = [(round(x, 1), round(y, 1)) for x, y in xy if 0 <= x <= view.width and 0 <= y <= view.height]
+            if not inside:
+                continue
+            points.setdefault(feature.status, []).append(inside[0])
+        labels.setdefault(feature.status, feature.status_label)
+        pieces.setdefault(feature.status, []).extend(line)
+    return [
+        DrawnStatus(status, label, _line_path(_chained(pieces[status])), tuple(points.get(status, ())))
+        for status, label in labels.items()
+    ]

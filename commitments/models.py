@@ -684,6 +684,40 @@ def validate_evidence_file(file) -> None:
     file.checked_upload = check_upload(file, max_bytes=settings.EVIDENCE_MAX_BYTES)
 
 
+class KeepsCheckedFile:
+    """For records with `file`, `original_name`, `content_type`, `sha256` and `size` (evidence, road documents):
+    a new upload is checked (unless its form already did, `validate_evidence_file`), and what is kept is the
+    checked content under a random name: for a photo, the copy without metadata. Its SHA-256 and size are those of
+    the kept bytes."""
+
+    def keep_checked_file(self) -> None:
+        """Called by save() before the row is written."""
+        if self.file and not getattr(self.file, "_committed", True):
+            checked = getattr(self.file, "checked_upload", None) or check_upload(
+                self.file, max_bytes=settings.EVIDENCE_MAX_BYTES
+            )
+            self.original_name = original_file_name(self.file.name)
+            self.content_type = checked.kind.content_type
+            if checked.content is not None:
+                self.file = ContentFile(checked.content, name=self.original_name)
+            self.sha256 = ""
+        elif not self.file:
+            self.original_name = self.content_type = self.sha256 = ""
+            self.size = None
+        if needs_fingerprint(self.file, self.sha256):
+            self.sha256, self.size = fingerprint(self.file)
+
+    @property
+    def file_kind(self):
+        """What the stored file is (conecta.uploads.FileKind); None without a file or for a refused one."""
+        return kind_of(self.content_type) if self.file else None
+
+    @property
+    def download_name(self) -> str:
+        kind = self.file_kind
+        return download_name(self.original_name, kind) if kind else ""
+
+
 @deconstructible
 class EvidenceStorage(WriteOnceStorage):
     """Evidence files under MEDIA_ROOT, which nothing serves directly: commitments.views.evidence_file serves the
@@ -1126,7 +1160,7 @@ class EvidenceQuerySet(models.QuerySet):
         )
 
 
-class Evidence(models.Model):
+class Evidence(KeepsCheckedFile, models.Model):
     """A link or a file that backs a milestone's or an update's claim of progress.
 
     A file is accepted only as what its bytes say it is (conecta.uploads), stored under a random name in a
@@ -1192,20 +1226,7 @@ class Evidence(models.Model):
         The file of evidence the public sees is never replaced nor removed (PublishedFileFrozen): a new file is new
         evidence, and withdrawing one is unpublishing it."""
         self.refuse_file_change()
-        if self.file and not getattr(self.file, "_committed", True):
-            checked = getattr(self.file, "checked_upload", None) or check_upload(
-                self.file, max_bytes=settings.EVIDENCE_MAX_BYTES
-            )
-            self.original_name = original_file_name(self.file.name)
-            self.content_type = checked.kind.content_type
-            if checked.content is not None:
-                self.file = ContentFile(checked.content, name=self.original_name)
-            self.sha256 = ""
-        elif not self.file:
-            self.original_name = self.content_type = self.sha256 = ""
-            self.size = None
-        if needs_fingerprint(self.file, self.sha256):
-            self.sha256, self.size = fingerprint(self.file)
+        self.keep_checked_file()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -1230,16 +1251,6 @@ class Evidence(models.Model):
                 )
                 % {"title": self.title}
             )
-
-    @property
-    def file_kind(self):
-        """What the stored file is (conecta.uploads.FileKind); None without a file or for a refused one."""
-        return kind_of(self.content_type) if self.file else None
-
-    @property
-    def download_name(self) -> str:
-        kind = self.file_kind
-        return download_name(self.original_name, kind) if kind else ""
 
     def get_file_url(self) -> str:
         """The public address of the file (served only while the evidence is public); "" when there is none.

@@ -205,10 +205,10 @@ class ChoiceWidget(widgets.Widget):
         table = self._lookup()
         if key in table:
             return table[key]
-        raise ValueError(
-            self.unknown_message
-            % {"value": value, "choices": ", ".join(value for value, _label in self.choices.choices)}
-        )
+        choices = ", ".join(value for value, _label in self.choices.choices)
+        if not key:  # an empty cell: not "unknown “None”"
+            raise ValueError(_("This cell is empty: write one of %(choices)s.") % {"choices": choices})
+        raise ValueError(self.unknown_message % {"value": value, "choices": choices})
 
     def render(self, value, obj=None, **kwargs):
         return value or ""

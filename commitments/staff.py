@@ -1,5 +1,6 @@
-"""The staff kit every app's admin builds on: role-scoped, read-only and protect-published admin mixins, and the
-guard that keeps published records from being deleted by any path (connected by each app from its `ready()`).
+"""The staff kit every app's admin builds on: role-scoped, read-only and protect-published admin mixins, the
+spreadsheet import and export of the admins that have them, and the guard that keeps published records from being
+deleted by any path (connected by each app from its `ready()`).
 
 The roles themselves, `visible_commitments` and `planner_emails` are in commitments.roles.
 """
@@ -7,15 +8,25 @@ The roles themselves, `visible_commitments` and `planner_emails` are in commitme
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.forms import ExportForm
+from import_export.results import RowResult
 
-from conecta import fallbacks
+from conecta import fallbacks, spreadsheet
 
 from . import roles
+from .forms import SpreadsheetImportForm
+from .resources import AdminImportRules
 
 
 class PublishedRecordProtected(models.ProtectedError):
@@ -194,3 +205,166 @@ class MissingKichwaFilter(admin.SimpleListFilter):
         if self.value() == "written":
             return queryset.exclude(condition)
         return queryset
+
+
+# Spreadsheets.
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Spreadsheet import and export in every admin that has them (the plan's, the roads').
+
+    - Formats (conecta.spreadsheet): bounded imports (unpacked bytes, rows, columns, checked before parsing) and
+      exports whose formula-like text stays text.
+    - An import may do what this user may do in this admin's form, field by field (resources.AdminImportRules).
+    - An upload waits in IMPORT_TMP_DIR only while its preview offers to confirm it; an import that fails at the
+      confirm step says so, and writes no admin log entry and no "Import finished" message.
+    - What import-export says in English is said in the staff's language: its template strings are translated in
+      locale/ (conecta/import_export_terms.py keeps their msgids), its messages are written here (the import's
+      counts, the records' history); an export is named after its data and holds real dates (resources).
+    """
+
+    import_form_class = SpreadsheetImportForm
+    export_form_class = ExportForm
+    import_formats = [spreadsheet.XLSX, spreadsheet.CSV]
+    export_formats = [spreadsheet.XLSX, spreadsheet.CSV]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "rules": AdminImportRules(self, request)}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file") if form is not None else None
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and context.get("confirm_form") is None:  # refused: nobody will confirm it
+            self._tmp_storage(name).remove()
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):  # a bound of conecta.spreadsheet: its own message
+            form.add_error("import_file", e)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if request.method == "POST" and confirm_form.is_valid():
+            storage = self._tmp_storage(confirm_form.cleaned_data["import_file_name"])
+            if not getattr(storage, "exists", lambda: True)():
+                messages.error(
+                    request,
+                    _(
+                        "The uploaded file is no longer here (it was already imported, or its preview is too old). "
+                        "Nothing was saved: upload the file again."
+                    ),
+                )
+                return HttpResponseRedirect(self._import_url())
+        return super().process_import(request, **kwargs)
+
+    def process_result(self, result, request):
+        """At the confirm step, the file is imported again: the data may have changed since the preview (another
+        milestone took an order, a commitment was unpublished), and then the import is rolled back whole."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        messages.error(
+            request,
+            _(
+                "The import failed and nothing was saved: the data changed since the preview. Correct the file and "
+                "import it again."
+            ),
+        )
+        for text in import_problems(result):
+            messages.error(request, text)
+        return HttpResponseRedirect(self._import_url())
+
+    def add_success_message(self, result, request):
+        """One sentence whose words agree with the model's name ("Importación terminada. Hitos nuevos: 0;
+        actualizados: 1; sin cambios: 0."), where import-export writes "0 new, 1 updated … hitos"."""
+        message = self.get_import_resource_classes(request)[0].finished_message
+        totals = result.totals
+        messages.success(
+            request,
+            message
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+    def generate_log_entries(self, result, request):
+        """Each imported record's admin history as Django writes a form's: "Added." or "Changed progress and IRM
+        level.", stored structured and translated when read (import-export writes "update through import_export").
+        Records that changed the same columns share one bulk insert."""
+        if self.get_skip_admin_log():
+            return
+        resource = self.get_import_resource_classes(request)[0]()
+        added, changed = [], {}
+        for row in result.valid_rows():
+            if row.import_type == RowResult.IMPORT_TYPE_NEW:
+                added.append(row.instance)
+            elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+                labels = tuple(resource.changed_labels(row.original, row.instance))
+                changed.setdefault(labels, []).append(row.instance)
+        batches = [(ADDITION, [{"added": {}}], added)]
+        batches += [(CHANGE, [{"changed": {"fields": list(labels)}}], rows) for labels, rows in changed.items()]
+        for flag, message, rows in batches:
+            if rows:
+                LogEntry.objects.log_actions(
+                    request.user.pk, rows, flag, change_message=message, single_object=len(rows) == 1
+                )
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """import-export's, but asking every binary format for native values (an XLSX export's dates as date
+        cells, its numbers as numbers): import-export asks only its own formats, by exact type, and ours
+        (conecta.spreadsheet.XLSX) is a subclass."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(request, queryset, force_native_type=file_format.is_binary(), **kwargs)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
+
+    def init_request_context_data(self, request, form):
+        """The export page lists the columns the file will have: import-export lists those an import reads,
+        with the ones no export writes (avance_al, ejecutado_al)."""
+        context = super().init_request_context_data(request, form)
+        context["fields_list"] = [
+            (resource.get_display_name(), resource(**self.get_export_resource_kwargs(request)).get_export_headers())
+            for resource in self.get_export_resource_classes(request)
+        ]
+        return context
+
+    def get_export_filename(self, request, queryset, file_format):
+        """conecta-pastaza-hitos-2026-12-01.xlsx: what the file holds, in Spanish as its columns are, and the day
+        in Pastaza."""
+        slug = self.get_export_resource_classes(request)[0].export_slug()
+        return f"conecta-pastaza-{slug}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def _import_url(self) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+
+    def _tmp_storage(self, name: str):
+        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+
+
+def import_problems(result, limit: int = 10) -> list[str]:
+    """What went wrong, row by row, for the messages of a failed confirm step (at most `limit` rows)."""
+    problems = []
+    for row in result.invalid_rows:
+        for column, texts in row.error_dict.items():
+            for text in texts:
+                problems.append(
+                    _("Row %(number)s, “%(column)s”: %(message)s")
+                    % {"number": row.number, "column": column, "message": text}
+                )
+    problems += [_("Row %(number)s could not be saved.") % {"number": number} for number, _e in result.row_errors()]
+    if result.base_errors:
+        problems.append(_("The file could not be imported."))
+    return problems[:limit]

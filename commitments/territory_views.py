@@ -38,6 +38,9 @@ def territory(request):
             "province": views[0],
             "inset": views[1],
             "shades": shades,
+            # The features are listed under the map with their links; the legend has each status drawn.
+            "features": features,
+            "legend": [(drawn.status, drawn.status_label) for drawn in views[0]["features"]],
             "totals": {
                 "population": sum(c.population_2022 or 0 for c in cantons),
                 "milestones_in_progress": sum(c.milestones_in_progress for c in cantons),

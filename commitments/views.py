@@ -8,15 +8,15 @@ from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
 
 from conecta.cache import public_page
 from conecta.extensions import panels_for
 from conecta.fallbacks import text_in
+from conecta.files import stored_file_response
 
 from . import roles, selectors
 from .models import Axis, Evidence, IrmLevel
@@ -154,6 +154,8 @@ def commitment_list(request):
             # The selects stay folded away (a long form on a phone) unless one of them is in use.
             "more_open": bool(params.keys() - {"q"}),
             "query": urlencode(params),
+            # What the upper apps found for the same words (road works): conecta.extensions.panels_for.
+            "panels": panels_for("commitments:list", request, filters.q) if filters.q else [],
         },
     )
 
@@ -209,15 +211,8 @@ def institution_detail(request, slug: str):
 # a download. `sandbox` does not stop Chromium from showing a PDF opened as a page (checked with Chromium 156,
 # with its PDF viewer in and out of process); `style-src 'unsafe-inline'` lets the browser style its own image
 # and PDF viewer pages, and is harmless where no script may run.
-FILE_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
-    "sandbox"
-)
 DIGEST = re.compile(r"[0-9a-f]{16}")
 LARGEST_PK = 2**63 - 1
-# The address carries the start of the file's SHA-256, so the bytes at an address never change: a browser keeps
-# them without asking again. A day bounds how long a shared cache may keep a file that staff withdraw.
-PUBLIC_FILE_CACHE = "public, max-age=86400, immutable"
 
 
 def evidence_file(request, pk: int, digest: str, name: str):
@@ -259,25 +254,11 @@ def _get_evidence_for_user(user, pk: int) -> Evidence | None:
 
 def _file_response(request, evidence: Evidence, *, public: bool):
     kind = evidence.file_kind
-    etag = f'"{evidence.sha256}"'
-    response = get_conditional_response(request, etag=etag) if public else None
-    if response is None:
-        storage, name = evidence.file.storage, evidence.file.name
-        if not storage.exists(name):
-            raise Http404("missing evidence file")
-        # A CSV was checked to be UTF-8 when it came in.
-        content_type = f"{kind.content_type}; charset=utf-8" if kind.content_type == "text/csv" else kind.content_type
-        response = FileResponse(
-            storage.open(name, "rb"),
-            as_attachment=not (public and kind.inline),
-            filename=evidence.download_name,
-            content_type=content_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
-    response["Cache-Control"] = PUBLIC_FILE_CACHE if public else "private, no-store"
-    if public:
-        response["ETag"] = etag
-    # The portal's own page policy (django-csp's middleware) must not replace or add to this one.
-    response._csp_exempt = response._csp_exempt_ro = True
-    return response
+    return stored_file_response(
+        request,
+        evidence.file,
+        content_type=kind.content_type,
+        filename=evidence.download_name,
+        inline=public and kind.inline,
+        sha256=evidence.sha256 if public else "",
+    )

@@ -1,6 +1,7 @@
 """What every stored upload records: its SHA-256 and size, read in chunks (never the whole file in memory); the
-bounded check of an uploaded PDF; and the storage of files the public may get only through a view that checks them.
-What any other upload is (an image, an office document, a table) is decided in conecta.uploads."""
+bounded check of an uploaded PDF; the storage of files the public may get only through a view that checks them, and
+the one response every such view sends (`stored_file_response`). What any other upload is (an image, an office
+document, a table) is decided in conecta.uploads."""
 
 import hashlib
 import os
@@ -9,7 +10,18 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
+
+# A stored upload is never run as a page of the portal, whatever it holds: no script, no plugin, no form, sandboxed.
+FILE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
+    "sandbox"
+)
+# A public file's address carries the start of its SHA-256, so the bytes at an address never change: a browser keeps
+# them without asking again. A day bounds how long a shared cache may keep a file that staff withdraw.
+PUBLIC_FILE_CACHE = "public, max-age=86400, immutable"
 
 
 def fingerprint(file) -> tuple[str, int]:
@@ -193,3 +205,28 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         return None
+
+
+def stored_file_response(request, file, *, content_type: str, filename: str, inline: bool, sha256: str = ""):
+    """A stored upload (evidence, a road document, a citizen's photo) as the one response every file view sends:
+    the type its bytes were found to be (`content_type`; a CSV said to be UTF-8, as it was checked), `nosniff`, the
+    sandboxing policy FILE_CSP, inline only when `inline`. With the file's `sha256` it is public: an ETag, a 304 to
+    a browser that has it, and a long cache (its address carries the digest); without, private and never cached
+    (staff). 404 when the stored file is missing."""
+    response = get_conditional_response(request, etag=f'"{sha256}"') if sha256 else None
+    if response is None:
+        if not file or not file.storage.exists(file.name):
+            raise Http404("missing stored file")
+        if content_type == "text/csv":
+            content_type = "text/csv; charset=utf-8"
+        response = FileResponse(
+            file.storage.open(file.name, "rb"), as_attachment=not inline, filename=filename, content_type=content_type
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = PUBLIC_FILE_CACHE if sha256 else "private, no-store"
+    if sha256:
+        response["ETag"] = f'"{sha256}"'
+    # The portal's own page policy (django-csp's middleware) must not replace or add to this one.
+    response._csp_exempt = response._csp_exempt_ro = True
+    return response

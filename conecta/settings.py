@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "meetings.apps.MeetingsConfig",
     "feedback.apps.FeedbackConfig",
     "surveys.apps.SurveysConfig",
+    "roads.apps.RoadsConfig",
     "reports.apps.ReportsConfig",
 ]
 
@@ -195,6 +196,16 @@ UPLOAD_PDF_MAX_STREAM_BYTES = env_int("UPLOAD_PDF_MAX_STREAM_BYTES", 8 * 1024 * 
 UPLOAD_PDF_MAX_OBJECTS = env_int("UPLOAD_PDF_MAX_OBJECTS", 500_000)
 UPLOAD_OFFICE_MAX_UNPACKED_BYTES = env_int("UPLOAD_OFFICE_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Roads (roads/): a citizen's photo of a road problem (re-encoded without metadata), and a GPS track of a road work
+# (GPX, KML or GeoJSON), refused above these sizes; a track of more points than this is refused before it is
+# simplified (roads/geometry.py).
+ROAD_REQUEST_PHOTO_MAX_BYTES = env_int("ROAD_REQUEST_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+ROAD_TRACK_MAX_BYTES = env_int("ROAD_TRACK_MAX_BYTES", 5 * 1024 * 1024)
+ROAD_TRACK_MAX_POINTS = env_int("ROAD_TRACK_MAX_POINTS", 200_000)
+# The prefix of the road works' OC4IDS project ids ("<prefix>-<work code>", roads/oc4ids.py): "oc4ids-" and six
+# lowercase letters or digits. The Open Contracting Partnership assigns one per publisher; until the province
+# registers its own, "oc4ids-gadppz" (GAD Provincial de Pastaza) names it. Changing it changes every project's id.
+ROADS_OC4IDS_PREFIX = env_str("ROADS_OC4IDS_PREFIX", "oc4ids-gadppz")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
@@ -253,6 +264,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "feedback.tasks.notify_pending_comment_responses_task",
         "schedule": 15 * 60,
     },
+    "road-request-confirmations": {"task": "roads.tasks.send_pending_request_confirmations_task", "schedule": 15 * 60},
     "participation-anonymise-expired": {
         "task": "feedback.tasks.anonymise_expired_task",
         "schedule": crontab(hour=3, minute=15),
@@ -293,6 +305,7 @@ PARTICIPATION_RATE_LIMITS = {
     "survey": (_RATE or 20, 15),
     "track": (_RATE or 60, 15),
     "reply": (_RATE or 10, 15),
+    "road_request": (_RATE or 20, 15),
 }
 # How many reverse proxies of our own stand in front of the application server (conecta/net.py): the visitor's
 # address is the TRUSTED_PROXIES-th entry from the right of X-Forwarded-For; 0 (the default) takes REMOTE_ADDR

@@ -20,6 +20,8 @@ class StaticViewSitemap(LocalizedSitemap):
         "commitments:home",
         "commitments:list",
         "commitments:territory",
+        "roads:works",
+        "roads:requests",
         "meetings:plan",
         "feedback:participate",
         "feedback:answers",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
 from meetings.sitemaps import MeetingSitemap
 from reports.sitemaps import ReportSitemap
+from roads.sitemaps import RoadWorkSitemap
 from surveys.sitemaps import SurveySitemap
 
 from . import favicon, twofactor, views
@@ -25,6 +26,7 @@ sitemaps = {
     "meetings": MeetingSitemap,
     "surveys": SurveySitemap,
     "reports": ReportSitemap,
+    "roads": RoadWorkSitemap,
 }
 
 urlpatterns = [
@@ -37,12 +39,14 @@ urlpatterns = [
     path("admin/second-factor/", twofactor.second_factor, name="second_factor"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("roads.api_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("", include("meetings.urls")),
     path("", include("feedback.urls")),
     path("participa/encuestas/", include("surveys.urls")),
+    path("", include("roads.urls")),
     path("", include("reports.urls")),
     path("accesibilidad/", views.static_page, {"template": "conecta/accessibility.html"}, name="accessibility"),
     path("privacidad/", views.static_page, {"template": "conecta/privacy.html"}, name="privacy"),

@@ -141,6 +141,8 @@ class ModerationAdminMixin(AdminMessagesMixin):
 
     actions = ["approve_selected", "reject_selected", "hide_selected", "anonymise_selected"]
     anonymise_argument = ""  # "suggestions", "comments" or "evaluations": contacts_anonymise's argument
+    # The queues the "from the same" contact links open (a queue above this app adds its own first).
+    same_contact_models = ((Suggestion, _("suggestions")), (Comment, _("comments")))
 
     def has_delete_permission(self, request, obj=None):
         # Rejected or hidden items still count as received; personal data are anonymised, never deleted.
@@ -259,7 +261,7 @@ class ModerationAdminMixin(AdminMessagesMixin):
         links = []
         key = getattr(obj, "contact_key", "")
         if key:
-            for model, label in ((Suggestion, _("suggestions")), (Comment, _("comments"))):
+            for model, label in self.same_contact_models:
                 url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
                 links.append((f"{url}?{urlencode({'contact': key, 'moderation': 'all'})}", _("contact: %s") % label))
         if obj.ip_hash:

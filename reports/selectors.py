@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import ActionPlan, Axis, IrmLevel
 from conecta.fallbacks import text_in
 from conecta.spreadsheet import safe_cell
+from roads.models import WorkKind, WorkStatus
 
 from .models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile
 from .snapshot import localized
@@ -131,6 +132,42 @@ def _indicators_of(row: dict, language: str) -> list[dict]:
     return indicators
 
 
+def _choice_label(choices, code: str | None) -> str:
+    try:
+        return choices(code).label if code else ""
+    except ValueError:
+        return code
+
+
+def roads_context(roads, language: str) -> dict | None:
+    """The snapshot's road works and road requests (schema 3 since issue 13) for the page and the PDF; None when
+    the snapshot did not record them (taken before the portal followed road works)."""
+    if not isinstance(roads, dict):
+        return None
+    works = [
+        {
+            **w,
+            "name": localized(w["name"], language),
+            "kind_label": _choice_label(WorkKind, w.get("kind")),
+            "status_label": _choice_label(WorkStatus, w.get("status")),
+            "cantons": [localized(c, language) for c in w.get("cantons", [])],
+            "length_km": _amount(w.get("length_km")),
+            "budget": _amount(w.get("budget")),
+            "paid_amount": _amount(w.get("paid_amount")),
+            "progress_on": _day(w.get("progress_on")),
+            "url": localized(w.get("url"), language),
+        }
+        for w in roads.get("works", [])
+    ]
+    requests = roads.get("requests") or {}
+    return {
+        "works": works,
+        "requests": requests,
+        "parishes": [{**p, "name": localized(p["name"], language)} for p in requests.get("parishes", [])],
+        "has_example_data": any(w["is_example"] for w in works),
+    }
+
+
 def _as_of(snapshot: dict) -> date | None:
     """The day a snapshot tells the plan's state at the end of (schema 3); None for older snapshots, which were
     taken as the plan stood on the day they were taken."""
@@ -212,6 +249,7 @@ def report_context(report: Report, language: str) -> dict:
     progress_rows = [(c["code"], c["progress"]) for c in commitments]
     plan = snapshot.get("plan", {})
     taken_at = snapshot.get("taken_at")
+    roads = roads_context(snapshot.get("roads"), language)
     return {
         "report": report,
         "title": report.title,
@@ -230,7 +268,9 @@ def report_context(report: Report, language: str) -> dict:
         "all_commitments": commitments,
         # Citizen participation in the period, or None for a report whose snapshot predates it.
         "participation": participation_of(feedback, language),
-        "has_example_data": bool(totals.get("has_example_data")),
+        # Road works and road requests, or None for a report whose snapshot predates them.
+        "roads": roads,
+        "has_example_data": bool(totals.get("has_example_data")) or bool(roads and roads["has_example_data"]),
         "is_draft": not report.is_published,
         # A draft of a period that has not ended: every page and PDF of it says its figures may change.
         "is_provisional": report.is_provisional,
@@ -321,6 +361,15 @@ CSV_COLUMNS = [
     "target_value",
     "target_on",
     "verification",
+    # Since issue 13: the road works at the period's end.
+    "road_work_code",
+    "kind",
+    "status",
+    "cantons",
+    "length_km",
+    "budget",
+    "paid_amount",
+    "url",
 ]
 
 
@@ -330,7 +379,13 @@ def report_data_csv(report: Report) -> str:
     names a figure). Progress, levels, overdue and budget are those at the period's end (schema 3). An indicator's
     row holds its name in the title columns, its unit, direction, baseline and target; each value's row its date,
     value, group (empty for the total) and the monitor's verdict given by the period's end. Texts that start like
-    a spreadsheet formula are quoted (conecta.spreadsheet)."""
+    a spreadsheet formula are quoted (conecta.spreadsheet).
+
+    Road works (since issue 13) have a `road_work` row each: its commitment, its name in the title columns, kind,
+    status at the period's end (empty when not recorded), cantons (Spanish names, separated by "; "), length,
+    budget, physical % in `progress`, amount paid and the date of its latest observation by the end in `date`,
+    and the Spanish page's address. The road requests' figures are `road_requests` rows (`figure` names them):
+    totals with an empty `group`, and per parish with its INEC code in `group` and its name in the title columns."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -424,6 +479,7 @@ def report_data_csv(report: Report) -> str:
                 )
         for name, value in (evaluated.get(row["code"]) or {}).items():
             writer.writerow({**common, "record": "participation", "figure": f"evaluations.{name}", "value": value})
+    _write_roads(writer, snapshot.get("roads"))
     if isinstance(feedback, dict):
         titles = {g.get("key"): g.get("title", {}) for g in feedback.get("groups", [])}
         for figure in feedback.get("figures", []):
@@ -439,6 +495,47 @@ def report_data_csv(report: Report) -> str:
                 }
             )
     return out.getvalue()
+
+
+def _write_roads(writer: csv.DictWriter, roads) -> None:
+    if not isinstance(roads, dict):
+        return
+    for w in roads.get("works", []):
+        writer.writerow(
+            {
+                "record": "road_work",
+                "commitment_code": w.get("commitment") or "",
+                "road_work_code": w["code"],
+                "title_es": safe_cell(w["name"].get("es", "")),
+                "title_qu": safe_cell(w["name"].get("qu", "")),
+                "kind": w["kind"],
+                "status": w["status"] or "",
+                "cantons": safe_cell("; ".join(c.get("es", "") for c in w["cantons"])),
+                "length_km": w["length_km"],
+                "budget": w["budget"],
+                "progress": w["physical_pct"],
+                "paid_amount": w["paid_amount"],
+                "date": w["progress_on"],
+                "url": (w.get("url") or {}).get("es", ""),
+                "is_illustrative": w["is_example"],
+            }
+        )
+    requests = roads.get("requests") or {}
+    names = ("received", "fixed", "open_at_end", "median_days_to_fix")
+    for name in names:
+        writer.writerow({"record": "road_requests", "figure": f"road_requests.{name}", "value": requests.get(name)})
+    for parish in requests.get("parishes", []):
+        for name in names:
+            writer.writerow(
+                {
+                    "record": "road_requests",
+                    "title_es": safe_cell(parish["name"].get("es", "")),
+                    "title_qu": safe_cell(parish["name"].get("qu", "") or parish["name"].get("es", "")),
+                    "figure": f"road_requests.{name}",
+                    "group": parish["code"],
+                    "value": parish.get(name),
+                }
+            )
 
 
 def _joined(*parts) -> str:

@@ -36,6 +36,15 @@ Schema (version 3), everything JSON-native so that the JSON twin is the snapshot
           "groups": [{"key", "title": {"es", "qu"}}],
           "figures": [{"key": "channels.assembly", "group", "label": {"es", "qu"}, "value": 3}],
           "evaluations_by_commitment": {code: {"count", "average": 3.8 | null}}
+      },
+      "roads": {
+          "works": [{"code", "name": {"es", "qu"}, "kind", "status": (at the end) | null, "commitment": code | null,
+                     "cantons": [{"es", "qu"}], "length_km", "budget", "physical_pct": (by the end) | null,
+                     "paid_amount": (by the end) | null, "progress_on": (its latest observation by the end) | null,
+                     "url": {"es", "qu"}, "is_example"}],
+          "requests": {"received", "fixed", "open_at_end", "median_days_to_fix": 12.5 | null,
+                       "parishes": [{"code", "name": {"es", "qu"}, "received", "fixed", "open_at_end",
+                                     "median_days_to_fix"}]}
       }
     }
 
@@ -59,6 +68,12 @@ the figures were not recorded; a published snapshot is never recomputed. Snapsho
 as the plan stood when they were taken (`taken_at`): they have no `as_of`, no indicators and no days overdue, and
 their pages say "data as recorded on" that day.
 
+`roads` (added to schema 3 with issue 13, see roads_of) holds the road works as they stood at the end and the
+citizens' road requests of the period (median days to fix: a number with one decimal, or null). What has no
+history is read as it is when the snapshot is taken: whether a work is published or a request counted
+(moderation), and a status a work's dates do not tell (work_status_then). Snapshots taken before `roads` existed
+have no such key, and their pages say the road works were not recorded; they are never recomputed either.
+
 Texts carry both languages ({"es": ..., "qu": ...}); a missing Kichwa text is "" and readers fall back to Spanish
 (`localized`). Dates are ISO strings, amounts and measured values decimal strings (never floats); an average score
 is a number with one decimal, or null when nobody evaluated.
@@ -66,13 +81,15 @@ is a number with one decimal, or null when nobody evaluated.
 
 from __future__ import annotations
 
+import statistics
 import zoneinfo
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, Prefetch, Q, When
+from django.db.models import Case, CharField, DateField, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +111,7 @@ from feedback.models import Evaluation, Language, Suggestion
 from feedback.selectors import day_bounds, participation_figures
 from meetings.models import Meeting
 from meetings.selectors import meeting_figures
+from roads.models import RoadProgress, RoadRequest, RoadRequestChange, RoadWork, WorkStatus, road_progress_as_of
 from surveys.selectors import survey_response_count
 
 from .periods import Period
@@ -277,6 +295,7 @@ def snapshot_build(*, plan: ActionPlan, period: Period) -> dict:
         "totals": totals_of(rows),
         "commitments": rows,
         "feedback": feedback_of(plan=plan, period=period, codes=[row["code"] for row in rows]),
+        "roads": roads_of(plan=plan, period=period),
     }
 
 
@@ -347,6 +366,141 @@ def feedback_of(*, plan: ActionPlan, period: Period, codes: list[str]) -> dict:
             code: {"count": figures.evaluations[code].count, "average": figures.evaluations[code].average}
             for code in codes
         },
+    }
+
+
+def work_status_then(work: RoadWork, end: date) -> str | None:
+    """A road work's status at the end of `end`, from its dates, as no history of its status is kept:
+
+    1. a cancelled work is cancelled (its current status: when it was cancelled is not recorded);
+    2. one that had actually ended by then was completed, one that had actually started was under way;
+    3. one that had not started is in its current status when that is identification or preparation; otherwise
+       (it is under way or finished now, and its actual start is later or missing) its stage then is not
+       recorded: None, which the report says as such."""
+    if work.status == WorkStatus.CANCELLED:
+        return WorkStatus.CANCELLED
+    if work.actual_end is not None and work.actual_end <= end:
+        return WorkStatus.COMPLETION
+    if work.actual_start is not None and work.actual_start <= end:
+        return WorkStatus.IMPLEMENTATION
+    if work.status in (WorkStatus.IDENTIFICATION, WorkStatus.PREPARATION):
+        return work.status
+    return None
+
+
+def _work_urls(work: RoadWork) -> dict[str, str]:
+    out = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            out[code] = work.get_absolute_url()
+    return out
+
+
+def _median_days(days: list[int]) -> float | None:
+    return round(statistics.median(days), 1) if days else None
+
+
+def road_requests_of(*, period: Period, instant: datetime) -> dict:
+    """The citizens' road requests of the period, counted as feedback counts contributions (all but what
+    moderators rejected or hid), in one query:
+
+    - received: received on a day of the period; fixed: fixed (`fixed_on`) on a day of the period, with the
+      median of the days from receipt to fix among them;
+    - open at the end: received by the period's last day, not fixed by then, and not closed by a status change
+      made by its last instant (closed, or not for the provincial government); a change made later does not
+      reach a past period.
+    Totals, and the same figures per parish (those with any of them, in INEC code order)."""
+    start, end = period.starts_on, period.ends_on
+    status_then = (
+        RoadRequestChange.objects.filter(request=OuterRef("pk"), changed_at__lte=instant)
+        .order_by("-changed_at", "-pk")
+        .values("status")[:1]
+    )
+    rows = (
+        RoadRequest.objects.counted()  # all but what moderators rejected or hid: feedback's rule
+        .filter(received_on__lte=end)
+        .exclude(fixed_on__lt=start)  # fixed before the period: none of its figures
+        .annotate(
+            status_then=Coalesce(
+                Subquery(status_then, output_field=CharField()), Value(RoadRequest.Status.RECEIVED.value)
+            )
+        )
+        .values_list("received_on", "fixed_on", "status_then", "parish__code", "parish__name_es", "parish__name_qu")
+        .order_by("parish__code", "received_on", "pk")
+    )
+    closed = {str(status) for status in RoadRequest.CLOSED_STATUSES}
+    empty = {"received": 0, "fixed": 0, "open_at_end": 0}
+    totals, days = dict(empty), []
+    parishes: dict[str, dict] = {}
+    parish_days: dict[str, list[int]] = defaultdict(list)
+    for received_on, fixed_on, status, code, name_es, name_qu in rows:
+        fixed_then = fixed_on is not None and fixed_on <= end
+        figures = {
+            "received": received_on >= start,
+            "fixed": fixed_then and fixed_on >= start,
+            "open_at_end": not fixed_then and status not in closed,
+        }
+        if not any(figures.values()):
+            continue
+        parish = parishes.setdefault(code, {"code": code, "name": {"es": name_es or "", "qu": name_qu or ""}, **empty})
+        for key, counts in figures.items():
+            totals[key] += counts
+            parish[key] += counts
+        if figures["fixed"]:
+            days.append((fixed_on - received_on).days)
+            parish_days[code].append((fixed_on - received_on).days)
+    return {
+        **totals,
+        "median_days_to_fix": _median_days(days),
+        "parishes": [{**row, "median_days_to_fix": _median_days(parish_days[code])} for code, row in parishes.items()],
+    }
+
+
+def roads_of(*, plan: ActionPlan, period: Period) -> dict:
+    """The road works of the plan's commitments (and those tied to no commitment) as they stood at the end of
+    `period`, and the road requests of the period; three queries whatever the number of works.
+
+    A work is listed when it is published and was recorded by the period's last instant (`created_at`); its
+    physical progress and amount paid are those of its latest published observation on or before the last day
+    (roads.models.road_progress_as_of), never a later one; its status then follows work_status_then."""
+    end = period.ends_on
+    instant = period_end_instant(period)
+    physical, paid = road_progress_as_of(end)
+    observed = (
+        RoadProgress.objects.filter(work=OuterRef("pk"), is_published=True, observed_on__lte=end)
+        .order_by("-observed_on")
+        .values("observed_on")[:1]
+    )
+    works = (
+        RoadWork.objects.published()
+        .filter(created_at__lte=instant)
+        .filter(Q(commitment__plan=plan) | Q(commitment__isnull=True))
+        .annotate(physical_then=physical, paid_then=paid, progress_on_then=Subquery(observed, output_field=DateField()))
+        .select_related("commitment")
+        .prefetch_related("cantons")
+        .defer("geometry", "search_text")  # the lines are the map's, not the report's
+        .order_by("code")
+    )
+    return {
+        "works": [
+            {
+                "code": w.code,
+                "name": _both(w, "name"),
+                "kind": w.kind,
+                "status": work_status_then(w, end),
+                "commitment": w.commitment.code if w.commitment_id else None,
+                "cantons": [_both(c, "name") for c in w.cantons.all()],
+                "length_km": _money(w.length_km),
+                "budget": _money(w.budget),
+                "physical_pct": w.physical_then,
+                "paid_amount": _money(w.paid_then),
+                "progress_on": _iso(w.progress_on_then),
+                "url": _work_urls(w),
+                "is_example": w.is_example,
+            }
+            for w in works
+        ],
+        "requests": road_requests_of(period=period, instant=instant),
     }
 
 

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 # their history or the evidence.
 # 9 for the commitment, 5 for the participation panel (comments, evaluation counts, evaluation comments, the
 # agreements of published meetings about it, and the open surveys about it). 2 for its published indicators and
-# their published values (with the monitor's verdicts), whatever their number.
-DETAIL_QUERIES = 9 + 5 + 2
+# their published values (with the monitor's verdicts), whatever their number. 1 for its published road works
+# (roads.panels).
+DETAIL_QUERIES = 9 + 5 + 2 + 1
 
 
 def test_it_shows_the_published_milestones_and_updates(citizen, commitment):

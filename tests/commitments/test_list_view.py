@@ -35,8 +35,9 @@ def es_plural(singular: str, plural: str, count: int) -> str:
 
 # Measured: the plan; the institutions, cantons and OGP values the selects offer; the count; the page's rows
 # with their progress and lead institutions; with words, the page's milestones, updates and indicators that hold
-# them (where each result was found). The same for 3 commitments or 300, with or without filters.
-LIST_QUERIES = 9
+# them (where each result was found); with words, the road works they find (roads.panels, one query). The same for
+# 3 commitments or 300, with or without filters.
+LIST_QUERIES = 10
 
 
 @pytest.fixture

@@ -149,12 +149,14 @@ def test_an_upper_app_can_draw_lines_and_points_over_the_cantons(citizen, real_p
     bridge = MapFeature("Puente", "/es/x/2/", "done", "Terminado", ((-77.9, -1.45),))
     extensions.register_map_layer(lambda plan: [road, bridge] if plan == real_plan else [])
 
-    province, inset = drawings(citizen.get("/es/territorio/").text)
+    html = citizen.get("/es/territorio/").text
+    province, inset = drawings(html)
 
+    # Drawn by status (a path for the lines, circles for the points), over the cantons of both drawings...
     for svg in (province, inset):
-        assert re.search(
-            r'<a href="/es/x/1/" aria-label="Vía Puyo–Shell: En ejecución" class="map-feature map-status-in_progress">'
-            r'<polyline points="[\d., ]+"/></a>',
-            svg,
-        )
-        assert '<a href="/es/x/2/" aria-label="Puente: Terminado" class="map-feature map-status-done"><circle ' in svg
+        assert re.search(r'<g class="map-status-in_progress"><path d="M[-\d. ]+l[-\d. ]+"/></g>', svg)
+        assert re.search(r'<g class="map-status-done"><circle cx="[\d.]+" cy="[\d.]+" r="5"/></g>', svg)
+    # ...with each status in words in the legend, and each feature linked from the table under the map.
+    assert re.search(r'<svg class="key key-line map-status-in_progress" [^>]+>.*?</svg> En ejecución</li>', html)
+    assert '<tr><th scope="row"><a href="/es/x/1/">Vía Puyo–Shell</a></th><td>En ejecución</td></tr>' in html
+    assert '<tr><th scope="row"><a href="/es/x/2/">Puente</a></th><td>Terminado</td></tr>' in html

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Measured. Territory: the plan; the cantons with both counts (one query with subqueries). Canton: the plan; the
 # canton and its parishes; how many commitments (the pager); one page of them with their progress and milestones.
-TERRITORY_QUERIES = 2
+TERRITORY_QUERIES = 3
 CANTON_QUERIES = 6
 
 

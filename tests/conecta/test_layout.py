@@ -13,14 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Which apps each app may import. meetings, feedback and surveys share a floor: surveys builds on feedback's
 # participation kit (a response is a contribution like the others), and feedback learns about surveys only
-# through its registries (feedback.contributions, conecta.extensions).
+# through its registries (feedback.contributions, conecta.extensions). roads stands on them: a road request is a
+# contribution, and a road work may name the meeting where communities were consulted.
 MAY_IMPORT = {
     "conecta": set(),
     "commitments": {"conecta"},
     "meetings": {"conecta", "commitments"},
     "feedback": {"conecta", "commitments"},
     "surveys": {"conecta", "commitments", "feedback"},
-    "reports": {"conecta", "commitments", "meetings", "feedback", "surveys"},
+    "roads": {"conecta", "commitments", "meetings", "feedback"},
+    "reports": {"conecta", "commitments", "meetings", "feedback", "surveys", "roads"},
 }
 # What spans apps sits on the top floor (README): the root URLs and the commands that load or check everything.
 TOP_FLOOR = {"conecta/urls.py", "conecta/management/commands"}

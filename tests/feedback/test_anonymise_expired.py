@@ -47,7 +47,8 @@ def test_items_idle_for_longer_than_the_retention_lose_their_contact_and_keep_th
     out = io.StringIO()
     call_command("anonymise_expired", stdout=out)
 
-    assert "Anonymised 2 suggestions, 1 comments, 1 evaluations and 0 survey responses" in out.getvalue()
+    summary = "Anonymised 2 suggestions, 1 comments, 1 evaluations, 0 survey responses and 0 road requests"
+    assert summary in out.getvalue()
     for item in (closed_old, answered_old, comment_old):
         item.refresh_from_db()
         assert (item.name, item.email, item.email_hash, item.ip_hash) == ("", "", "", "")
