@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
 from meetings.sitemaps import MeetingSitemap
 from reports.sitemaps import ReportSitemap
-from roads.sitemaps import RoadWorkSitemap
+from roads.sitemaps import RoadRequestSitemap, RoadWorkSitemap
 from surveys.sitemaps import SurveySitemap
 
 from . import favicon, twofactor, views
@@ -27,6 +27,7 @@ sitemaps = {
     "surveys": SurveySitemap,
     "reports": ReportSitemap,
     "roads": RoadWorkSitemap,
+    "road-requests": RoadRequestSitemap,
 }
 
 urlpatterns = [

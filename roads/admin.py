@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -94,6 +95,8 @@ class RoadProgressInline(WorkPartInlineMixin, TranslationTabularInline):
     readonly_fields = ["recorded_by"]
     ordering = ["-observed_on"]
     verbose_name = _("monthly progress")
+    # A short note box: a month's progress is a line or two, and the table must fit the form's width.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
     verbose_name_plural = _("monthly progress (the latest published is what the work shows)")
 
 

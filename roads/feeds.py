@@ -1,4 +1,6 @@
-"""The Atom feed of road works (/vias/feed/): each published progress observation of a published work ("VIA-2025-001
+"""The Atom feeds of road works (/vias/feed/) and of road requests (/vias/solicitudes/feed/, RoadRequestsFeed).
+
+Road works: each published progress observation of a published work ("VIA-2025-001
 · physical progress 40 % → 55 % (30 June 2025)"), and each work's start and completion, newest first.
 
 A work has no record of its status changes, only their dates: the actual start (the work is under way) and the
@@ -17,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, linebreaks
 from django.utils.translation import get_language, gettext
@@ -25,7 +27,7 @@ from django.utils.translation import get_language, gettext
 from conecta.cache import public_page
 from conecta.fallbacks import text_in
 
-from .models import RoadProgress, RoadWork
+from .models import RoadProgress, RoadRequest, RoadRequestChange, RoadWork
 from .selectors import progress_published
 
 LATEST = 50
@@ -149,3 +151,70 @@ class RoadWorksFeed(Feed):
 
     def item_updateddate(self, item: Entry) -> datetime:
         return item.progress.created_at if item.progress is not None else item.work.updated_at
+
+
+class RoadRequestsFeed(Feed):
+    """The Atom feed of road requests (/vias/solicitudes/feed/): each change of a published request's status, with
+    its public note, newest first (LATEST of them, in two queries). Never the sender's name, contact or text: the
+    problem, the place, the status and what the provincial government wrote."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        return public_page(super().__call__)(request, *args, **kwargs)
+
+    def author_name(self):
+        return gettext("Conecta Pastaza")
+
+    def title(self):
+        return gettext("Conecta Pastaza: road requests")
+
+    def subtitle(self):
+        return gettext("What happens to the road problems people reported: each change of status, with its note.")
+
+    def link(self):
+        return reverse("roads:requests")
+
+    def feed_guid(self):
+        return _tag(f"road-requests/{get_language()}")
+
+    def items(self) -> list[RoadRequestChange]:
+        return list(
+            RoadRequestChange.objects.filter(request__in=RoadRequest.objects.public())
+            .select_related("request__parish")
+            .only(
+                "status",
+                "note_es",
+                "note_qu",
+                "changed_at",
+                "request__tracking_code",
+                "request__kind",
+                "request__community",
+                "request__parish__name_es",
+                "request__parish__name_qu",
+            )
+            .order_by("-changed_at", "-pk")[:LATEST]
+        )
+
+    def item_title(self, item: RoadRequestChange) -> str:
+        day = formats.date_format(timezone.localtime(item.changed_at), "DATE_FORMAT")
+        return f"{item.request.tracking_code} · {item.get_status_display()} ({day})"
+
+    def item_description(self, item: RoadRequestChange) -> str:
+        where = ", ".join(part for part in (text_in(item.request.parish, "name"), item.request.community) if part)
+        text = format_html("<p>{} · {}</p>", item.request.get_kind_display(), where)
+        note = text_in(item, "note")
+        if note:
+            text += linebreaks(note, autoescape=True)
+        return text
+
+    def item_link(self, item: RoadRequestChange) -> str:
+        return reverse("roads:request", kwargs={"code": item.request.tracking_code})
+
+    def item_guid(self, item: RoadRequestChange) -> str:
+        return _tag(f"road-request-change/{item.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, item: RoadRequestChange) -> datetime:
+        return item.changed_at

@@ -17,6 +17,7 @@ urlpatterns = [
     path("vias/reportar/enviado/<str:code>/", request_views.request_sent, name="request_sent"),
     path("vias/seguimiento/", request_views.request_track, name="request_track"),
     path("vias/solicitudes/", request_views.requests, name="requests"),
+    path("vias/solicitudes/feed/", feeds.RoadRequestsFeed(), name="requests_feed"),
     path("vias/solicitudes/<str:code>/", request_views.request_detail, name="request"),
     path("vias/solicitudes/<str:code>/foto/<str:digest>/", request_views.request_photo, name="request_photo"),
 ]
