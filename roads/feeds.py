@@ -81,7 +81,9 @@ def entries(limit: int = LATEST) -> list[Entry]:
     return sorted(found, key=lambda entry: entry.order, reverse=True)[:limit]
 
 
-class RoadWorksFeed(Feed):
+class AtomFeed(Feed):
+    """What both feeds share: Atom, cached as a public page, written by the portal."""
+
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
@@ -90,6 +92,8 @@ class RoadWorksFeed(Feed):
     def author_name(self):
         return gettext("Conecta Pastaza")
 
+
+class RoadWorksFeed(AtomFeed):
     def title(self):
         return gettext("Conecta Pastaza: road works")
 
@@ -153,7 +157,7 @@ class RoadWorksFeed(Feed):
         return item.progress.created_at if item.progress is not None else item.work.updated_at
 
 
-class RoadRequestsFeed(Feed):
+class RoadRequestsFeed(AtomFeed):
     """The Atom feed of road requests (/vias/solicitudes/feed/): each change of a published request's status, with
     its public note, newest first (LATEST of them, in two queries). Never the sender's name, contact or text: the
     problem, the place, the status and what the provincial government wrote."""
