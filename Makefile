@@ -61,6 +61,7 @@ bench: install messages
 	$(PY) bench/participation.py
 	$(PY) bench/reports.py
 	$(PY) bench/roads.py
+	$(PY) bench/opendata.py
 	$(PY) bench/history.py
 	$(PY) bench/zipbomb.py
 	$(PY) bench/outage.py

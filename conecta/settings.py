@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "import_export",
+    # The public read-only API /api/v1/ (opendata/api/) and its OpenAPI 3.1 description.
+    "rest_framework",
+    "drf_spectacular",
     # Staff sign-in and page security (conecta/security.py, signin.py, twofactor.py); before conecta, whose
     # admin.py replaces two of their admin pages.
     "csp",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "surveys.apps.SurveysConfig",
     "roads.apps.RoadsConfig",
     "reports.apps.ReportsConfig",
+    "opendata.apps.OpendataConfig",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +281,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Spreadsheet uploads previewed but never confirmed (IMPORT_TMP_DIR).
     "import-tmp-sweep": {"task": "commitments.tasks.sweep_import_uploads_task", "schedule": crontab(hour=4, minute=0)},
+    # Nightly, the whole open-data catalogue as one ZIP (opendata.bundle): one a day, kept 31 days, each month's first
+    # for good; listed at /es/datos/historial/ (manage.py opendata_bundle does the same by hand).
+    "opendata-bundle": {"task": "opendata.tasks.create_bundle_task", "schedule": crontab(hour=1, minute=15)},
 }
 
 # Progress reports (reports/): PDFs and the monitor's uploads live here, outside MEDIA_ROOT, and are served only
@@ -449,3 +456,60 @@ CONTACT_WHATSAPP = env_str("CONTACT_WHATSAPP")
 CONTACT_OFFICE_ADDRESS = env_str("CONTACT_OFFICE_ADDRESS")
 CONTACT_OFFICE_HOURS = env_str("CONTACT_OFFICE_HOURS")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL")
+
+# The public API, /api/v1/ (opendata/api/): read-only, anonymous, JSON only; each view sets the rest itself
+# (opendata.api.views.PublicApiView: its rate limit, pagination, errors and OpenAPI description). No session or
+# user is ever read, so no API answer depends on who asks.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests one network address (conecta.net.client_ip) may make to the API, per second, minute, hour or day
+# ("120/minute"); past it the API answers 429 with Retry-After. Empty: no limit (benchmarks).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
+# The API's OpenAPI 3.1 document (/api/v1/openapi.json and .yaml), which the documentation page /es/api/ is made
+# from. Its title and description are in Spanish, its operations in the language of ?lang= (Spanish by default);
+# the data's licence is the portal's.
+SPECTACULAR_SETTINGS = {
+    "OAS_VERSION": "3.1.0",
+    "TITLE": "Conecta Pastaza: API de datos abiertos",
+    "DESCRIPTION": (
+        "Datos abiertos del plan de acción de Gobierno Abierto de Pastaza 2024-2027 (OGP Local): compromisos, "
+        "hitos, avances, indicadores, territorio, informes, reuniones y acuerdos, obras viales y solicitudes "
+        "ciudadanas sobre vías. Solo lectura y sin clave; solo datos publicados, nunca datos personales. Textos en "
+        "castellano (es) o kichwa (qu) con ?lang=; documentación en /es/api/."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "CONTACT": {
+        "name": "Gobierno Autónomo Descentralizado Provincial de Pastaza",
+        "url": SITE_URL,
+        **({"email": CONTACT_EMAIL} if CONTACT_EMAIL else {}),
+    },
+    "EXTERNAL_DOCS": {"url": f"{SITE_URL.rstrip('/')}/es/api/", "description": "Documentación"},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # In the order of opendata/api/urls.py, which the documentation page follows.
+    "SORT_OPERATIONS": False,
+    # The enums that several records share (an IRM level is a milestone's, a commitment's and an observation's),
+    # named once.
+    "ENUM_NAME_OVERRIDES": {
+        "IrmLevelEnum": "commitments.models.IrmLevel",
+        "AxisEnum": "commitments.models.Axis",
+        "WorkStatusEnum": "roads.models.WorkStatus",
+        "WorkKindEnum": "roads.models.WorkKind",
+        "SurfaceEnum": "roads.models.Surface",
+        "RoadRequestStatusEnum": "roads.models.RoadRequest.Status",
+        "RoadRequestKindEnum": "roads.models.RoadRequest.Kind",
+        "AgreementStatusEnum": "meetings.models.Agreement.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "InstitutionKindEnum": "commitments.models.Institution.Kind",
+        "ParishKindEnum": "commitments.models.Parish.Kind",
+        "ReportKindEnum": "reports.models.Report.Kind",
+        "VerdictEnum": "commitments.models.IndicatorVerification.Status",
+    },
+}

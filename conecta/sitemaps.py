@@ -22,6 +22,8 @@ class StaticViewSitemap(LocalizedSitemap):
         "commitments:territory",
         "roads:works",
         "roads:requests",
+        "opendata:catalogue",
+        "api_docs",
         "meetings:plan",
         "feedback:participate",
         "feedback:answers",

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.sitemaps import CantonSitemap, CommitmentSitemap, InstitutionSitemap
 from meetings.sitemaps import MeetingSitemap
+from opendata.api.views import api_docs
+from opendata.sitemaps import DatasetSitemap
 from reports.sitemaps import ReportSitemap
 from roads.sitemaps import RoadRequestSitemap, RoadWorkSitemap
 from surveys.sitemaps import SurveySitemap
@@ -28,6 +30,7 @@ sitemaps = {
     "reports": ReportSitemap,
     "roads": RoadWorkSitemap,
     "road-requests": RoadRequestSitemap,
+    "open-data": DatasetSitemap,
 }
 
 urlpatterns = [
@@ -41,6 +44,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("roads.api_urls")),
+    path("api/v1/", include("opendata.api.urls")),
+    path("", include("opendata.file_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
@@ -49,6 +54,8 @@ urlpatterns += i18n_patterns(
     path("participa/encuestas/", include("surveys.urls")),
     path("", include("roads.urls")),
     path("", include("reports.urls")),
+    path("datos/", include("opendata.urls")),
+    path("api/", api_docs, name="api_docs"),
     path("accesibilidad/", views.static_page, {"template": "conecta/accessibility.html"}, name="accessibility"),
     path("privacidad/", views.static_page, {"template": "conecta/privacy.html"}, name="privacy"),
     prefix_default_language=True,

@@ -23,7 +23,9 @@ from tests.feedback.factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"conecta", "commitments", "meetings", "feedback", "surveys", "roads", "reports", "axes", "otp_totp"}
+PROJECT_APPS = {
+    "conecta", "commitments", "meetings", "feedback", "surveys", "roads", "reports", "opendata", "axes", "otp_totp"
+}
 # What Django's own Spanish says, which these sentences replace, and the articles it got wrong.
 WRONG = re.compile(
     r"\bEl (actualizaci|sugerencia|evaluaci|encuesta|pregunta|reuni|respuesta|réplica|verificaci|valoraci|"

@@ -227,6 +227,26 @@ def test_no_unpublished_text_appears_on_any_public_page(client, secrets):
             f"/{lang}/participa/encuestas/encuesta-secreta/",
         ]
     start += sitemap_paths(client)
+    # The open data: the whole-catalogue files, and the API's lists (the catalogue page links every download).
+    start += ["/es/datos/", "/datos/datapackage.json", "/datos/dcat.jsonld", "/datos/dcat.ttl", "/api/v1/"]
+    start += [
+        f"/api/v1/{name}/"
+        for name in (
+            "plans",
+            "commitments",
+            "milestones",
+            "updates",
+            "indicators",
+            "institutions",
+            "cantons",
+            "parishes",
+            "reports",
+            "meetings",
+            "agreements",
+            "road-works",
+            "road-requests",
+        )
+    ]
 
     pages = crawl(client, start)
     print(f"crawled {len(pages)} addresses")
@@ -234,6 +254,8 @@ def test_no_unpublished_text_appears_on_any_public_page(client, secrets):
     assert len(pages) > 40  # the crawl did reach the site
     assert any(url.startswith("/qu/compromisos/") for url in pages)
     assert any("q=SECRETO" in url for url in pages)  # the search was tried
+    assert any(url.endswith(".json") and url.startswith("/datos/") for url in pages)  # the downloads were read
+    assert all(pages[f"/api/v1/{name}/"][0] == 200 for name in ("commitments", "milestones", "road-requests"))
     leaks = [
         f"{url}: {secret}" for url, (_status, body) in pages.items() for secret in SECRETS if secret.encode() in body
     ]
