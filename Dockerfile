@@ -10,10 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     STATIC_MANIFEST=1
 
-# gettext: compilemessages at build time; Pango, HarfBuzz's subsetter and DejaVu: WeasyPrint's report PDFs.
+# gettext: compilemessages at build time; Pango, HarfBuzz's subsetter and DejaVu: WeasyPrint's report PDFs;
+# ffmpeg: the recordings' Opus and MP3 (kichwa.audio).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-dejavu-core \
+       fonts-dejavu-core ffmpeg \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

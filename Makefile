@@ -65,6 +65,8 @@ bench: install messages
 	$(PY) bench/history.py
 	$(PY) bench/zipbomb.py
 	$(PY) bench/outage.py
+	$(PY) bench/audio.py
+	$(PY) bench/alerts.py
 
 clean:
 	rm -rf var $(VENV) .pytest_cache

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from conecta.admin_messages import AdminMessagesMixin
+from kichwa.admin_audio import RecordingInline
 
 from . import audit, roles, services
 from .models import (
@@ -343,6 +344,7 @@ class CommitmentAdmin(
 ):
     resource_classes = [CommitmentResource]
     form = CommitmentAdminForm
+    inlines = [RecordingInline]
     list_display = [
         "code",
         "title",
@@ -725,7 +727,7 @@ class ProgressUpdateAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, Tabbed
     list_select_related = ["commitment", "author"]
     search_fields = ["title_es", "title_qu", "commitment__code"]
     readonly_fields = ["author", "change_log"]
-    inlines = [UpdateEvidenceInline]
+    inlines = [UpdateEvidenceInline, RecordingInline]
     fields = [
         "commitment",
         "milestone",
@@ -976,6 +978,7 @@ class IndicatorAdmin(KichwaGapsAdminMixin, CommitmentPartAdminMixin, ImportExpor
     search_fields = ["name_es", "name_qu", "commitment__code"]
     readonly_fields = ["values_list", "change_log"]
     form = IndicatorAdminForm
+    inlines = [RecordingInline]
     fieldsets = [
         (None, {"fields": ["commitment", "order", "name", "unit", "direction", "disaggregation"]}),
         (_("Baseline and target"), {"fields": ["baseline_value", "baseline_on", "target_value", "target_on"]}),

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from conecta.cache import public_page
-from conecta.extensions import map_features
+from conecta.extensions import map_features, panels_for
 
 from . import geomap
 from . import territory as reads
@@ -72,5 +72,6 @@ def canton_detail(request, slug: str):
             "page": page,
             "milestone_count": len(milestones),
             "has_example_data": any(m.is_illustrative for m in milestones),
+            "panels": panels_for("commitments:canton", request, canton),
         },
     )

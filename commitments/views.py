@@ -11,16 +11,19 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from conecta.cache import public_page
 from conecta.extensions import panels_for
 from conecta.fallbacks import text_in
 from conecta.files import stored_file_response
+from conecta.preview import preview_response
 
 from . import roles, selectors
-from .models import Axis, Evidence, IrmLevel
+from .models import Axis, Commitment, Evidence, IrmLevel
 from .search import MAX_QUERY_CHARS, matches_for, printable
+from .summary_pdf import summary_response
 
 # The home page shows this many commitments and links to the full list for the rest (its HTML stays small).
 HOME_COMMITMENTS = 12
@@ -191,6 +194,24 @@ def detail(request, code: str):
     )
 
 
+def preview(request, code: str):
+    """The picture a link to a commitment shows where it is shared (conecta.preview): its code, title, IRM level
+    and progress. Published commitments only; one query, then the picture from the cache."""
+    code, commitment = code.upper(), None
+    if CODE.fullmatch(code):
+        published = Commitment.objects.published().with_progress().filter(code=code)
+        commitment = published.only("code", "title", "title_es", "title_qu").first()
+    if commitment is None:
+        raise Http404("unknown commitment")
+    return preview_response(
+        title=text_in(commitment, "title"),
+        subtitle=gettext("IRM level: %(level)s") % {"level": commitment.irm_level.label},
+        percent=commitment.progress,
+        label=gettext("Commitment %(code)s") % {"code": commitment.code},
+        language=get_language(),
+    )
+
+
 @public_page
 def institution_detail(request, slug: str):
     institution = selectors.institution_public(slug=slug[:80])
@@ -203,6 +224,16 @@ def institution_detail(request, slug: str):
         "commitments/institution.html",
         {"institution": institution, "plan": plan, "limit": selectors.INSTITUTION_LIST_LIMIT, **found},
     )
+
+
+def summary_pdf(request, code: str):
+    """The one-page summary of a published commitment to print for a notice board (commitments.summary_pdf), in
+    the page's language; 404 for anything else. One query when it is cached."""
+    code = code.upper()
+    response = summary_response(code=code, language=request.LANGUAGE_CODE) if CODE.fullmatch(code) else None
+    if response is None:
+        raise Http404("unknown commitment")
+    return response
 
 
 # Evidence files. Whatever an uploaded file holds, a browser must never run it as a page of the portal: it gets the

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_otp",
     "conecta.apps.SecondFactorConfig",  # django-otp's TOTP devices, named in Spanish and Kichwa
     "conecta.apps.ConectaConfig",
+    # Recordings, the community's review of Kichwa and the glossary: under every app that shows content.
+    "kichwa.apps.KichwaConfig",
     "commitments.apps.CommitmentsConfig",
     "meetings.apps.MeetingsConfig",
     "feedback.apps.FeedbackConfig",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "roads.apps.RoadsConfig",
     "reports.apps.ReportsConfig",
     "opendata.apps.OpendataConfig",
+    "alerts.apps.AlertsConfig",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The Kichwa interface texts' corrections approved by reviewers (issue 16), reloaded when one is saved.
+    "kichwa.middleware.InterfaceCorrectionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads request.POST (the CSRF check does): a form in another encoding is a 400.
     "conecta.security.RequestEncodingMiddleware",
@@ -255,11 +260,24 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 210)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# E-mail alerts (alerts/): how often the sweep looks for changes (the "at once" windows), how long a confirmation
+# link lasts, when daily and weekly alerts go out (Pastaza's time), how many confirmation e-mails one address may
+# get a day, and how long an address is kept after its last subscription ended (then anonymised).
+ALERTS_SWEEP_MINUTES = env_int("ALERTS_SWEEP_MINUTES", 5)
+ALERTS_CONFIRM_HOURS = env_int("ALERTS_CONFIRM_HOURS", 72)
+ALERTS_SEND_HOUR = env_int("ALERTS_SEND_HOUR", 7)
+ALERTS_CONFIRMATIONS_PER_DAY = env_int("ALERTS_CONFIRMATIONS_PER_DAY", 3)
+ALERTS_RETENTION_MONTHS = env_int("ALERTS_RETENTION_MONTHS", 12)
+ALERTS_BATCH = env_int("ALERTS_BATCH", 200)
+# At most this many changes are listed in one alert (the newest); the e-mail says how many more the portal has.
+ALERTS_MAX_ITEMS = env_int("ALERTS_MAX_ITEMS", 40)
 CELERY_BEAT_SCHEDULE: dict = {
     "notify-pending-updates": {"task": "commitments.tasks.notify_pending_updates_task", "schedule": 15 * 60},
     # Daily, just after midnight in Pastaza: drafts of the periods that ended (reports.services).
     "report-period-drafts": {"task": "reports.tasks.create_period_drafts_task", "schedule": crontab(hour=0, minute=30)},
     "report-requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders_task", "schedule": 10 * 60},
+    # Recordings (kichwa.tasks): conversions never started (the broker was down) or interrupted (the worker died).
+    "recordings-requeue-stuck": {"task": "kichwa.tasks.requeue_stuck_recordings_task", "schedule": 10 * 60},
     # Citizen participation (feedback.tasks): the planners' morning digest, e-mails the broker missed, and the
     # anonymisation of personal data kept long enough (PARTICIPATION_RETENTION_MONTHS).
     "participation-digest": {"task": "feedback.tasks.send_daily_digest_task", "schedule": crontab(hour=7, minute=0)},
@@ -284,12 +302,26 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Nightly, the whole open-data catalogue as one ZIP (opendata.bundle): one a day, kept 31 days, each month's first
     # for good; listed at /es/datos/historial/ (manage.py opendata_bundle does the same by hand).
     "opendata-bundle": {"task": "opendata.tasks.create_bundle_task", "schedule": crontab(hour=1, minute=15)},
+    # E-mail alerts (alerts/): notice the published changes, build the runs due (at once, daily, weekly) and send
+    # what is not sent yet; then, nightly, wipe the addresses kept long enough.
+    "alerts-sweep": {"task": "alerts.tasks.alerts_sweep_task", "schedule": ALERTS_SWEEP_MINUTES * 60},
+    "alerts-anonymise": {"task": "alerts.tasks.alerts_anonymise_task", "schedule": crontab(hour=3, minute=45)},
 }
 
 # Progress reports (reports/): PDFs and the monitor's uploads live here, outside MEDIA_ROOT, and are served only
 # through the reports views (never a draft, never an unpublished upload).
 REPORTS_ROOT = Path(env_str("REPORTS_ROOT", str(VAR_DIR / "reports")))
 REPORTS_UPLOAD_MAX_BYTES = env_int("REPORTS_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Recordings (kichwa/): the originals as uploaded and the Opus and MP3 made of them, outside MEDIA_ROOT, served only
+# by kichwa's views. An upload is refused above AUDIO_MAX_BYTES or AUDIO_MAX_SECONDS; AUDIO_OPUS_BITRATE (kbit/s)
+# suits slow rural connections (speech stays clear at 24); FFMPEG is the program that converts them.
+AUDIO_ROOT = Path(env_str("AUDIO_ROOT", str(VAR_DIR / "audio")))
+# Under the reverse proxy's PROXY_MAX_BODY (25 MB): a recording at the limit still reaches the portal, which explains.
+AUDIO_MAX_BYTES = env_int("AUDIO_MAX_BYTES", 24 * 1024 * 1024)
+AUDIO_MAX_SECONDS = env_int("AUDIO_MAX_SECONDS", 20 * 60)
+AUDIO_OPUS_BITRATE = env_int("AUDIO_OPUS_BITRATE", 24)
+FFMPEG = env_str("FFMPEG", "ffmpeg")
+FFPROBE = env_str("FFPROBE", "ffprobe")
 # Signed minutes of meetings (meetings/): outside MEDIA_ROOT too, served only for published meetings.
 MINUTES_ROOT = Path(env_str("MINUTES_ROOT", str(VAR_DIR / "minutes")))
 # The sweep queues again a report still "queued" after this many minutes, or "rendering" after the second figure.
@@ -297,6 +329,9 @@ REPORTS_STUCK_MINUTES = env_int("REPORTS_STUCK_MINUTES", 15)
 REPORTS_RENDER_STALE_MINUTES = env_int("REPORTS_RENDER_STALE_MINUTES", 60)
 # Commitments laid out per part of a PDF: WeasyPrint's memory grows with each part, not with the whole report.
 REPORTS_PDF_CHUNK = env_int("REPORTS_PDF_CHUNK", 40)
+# A report of up to this many commitments is laid out as one document and written as a tagged PDF (PDF/UA-1);
+# above it, in parts joined by pypdf, which drops the tags (reports/pdf.py; bench/reports.py measures both).
+REPORTS_PDF_SINGLE_MAX = env_int("REPORTS_PDF_SINGLE_MAX", 100)
 # Test hook only: seconds a rendering waits after claiming a report, so a worker test can kill it mid-render.
 REPORTS_RENDER_DELAY = env_int("REPORTS_RENDER_DELAY", 0)
 
@@ -313,6 +348,7 @@ PARTICIPATION_RATE_LIMITS = {
     "track": (_RATE or 60, 15),
     "reply": (_RATE or 10, 15),
     "road_request": (_RATE or 20, 15),
+    "follow": (_RATE or 10, 15),
 }
 # How many reverse proxies of our own stand in front of the application server (conecta/net.py): the visitor's
 # address is the TRUSTED_PROXIES-th entry from the right of X-Forwarded-For; 0 (the default) takes REMOTE_ADDR

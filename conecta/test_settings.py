@@ -13,6 +13,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="conecta-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="conecta-static-")
 REPORTS_ROOT = Path(tempfile.mkdtemp(prefix="conecta-reports-"))
 MINUTES_ROOT = Path(tempfile.mkdtemp(prefix="conecta-minutes-"))
+AUDIO_ROOT = Path(tempfile.mkdtemp(prefix="conecta-audio-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("roads.api_urls")),
     path("api/v1/", include("opendata.api.urls")),
     path("", include("opendata.file_urls")),
+    path("", include("kichwa.file_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
@@ -55,6 +56,8 @@ urlpatterns += i18n_patterns(
     path("", include("roads.urls")),
     path("", include("reports.urls")),
     path("datos/", include("opendata.urls")),
+    path("alertas/", include("alerts.urls")),
+    path("kichwa/", include("kichwa.urls")),
     path("api/", api_docs, name="api_docs"),
     path("accesibilidad/", views.static_page, {"template": "conecta/accessibility.html"}, name="accessibility"),
     path("privacidad/", views.static_page, {"template": "conecta/privacy.html"}, name="privacy"),

@@ -83,11 +83,13 @@ def static_page(request, template: str):
 
 
 def robots_txt(request):
-    """Everything public may be crawled; the staff admin may not. Points crawlers to the sitemap."""
+    """Everything public may be crawled; the staff admin may not, nor the e-mail alerts' pages (their addresses
+    hold personal links, and the pages say noindex too). Points crawlers to the sitemap."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /i18n/",
+        "Disallow: /*/alertas/",
         "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

@@ -16,13 +16,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 
 from commitments.models import Canton, Parish
 from commitments.selectors import plan_current
 from conecta.cache import public_page
 from conecta.extensions import panels_for
+from conecta.preview import preview_response
 
 from . import selectors, services
 from .forms import CommentForm, EvaluationForm, ReplyForm, SuggestionForm
@@ -159,7 +160,14 @@ def _track_page(
     code = services.tracking_code_normalise(raw)
     if suggestion is _UNREAD:
         suggestion = selectors.suggestion_tracked(code=code) if code else None
-    context = {"raw": raw[:40], "searched": True, "code": code, "suggestion": suggestion, "form": None}
+    context = {
+        "raw": raw[:40],
+        "searched": True,
+        "code": code,
+        "suggestion": suggestion,
+        "form": None,
+        "panels": panels_for("feedback:track", request, suggestion),
+    }
     if suggestion is not None:
         accepts = services.suggestion_accepts_replies(suggestion)
         timeline = selectors.suggestion_timeline(suggestion, get_language())
@@ -234,6 +242,29 @@ def answers(request):
     """ "You said / We did": answered suggestions, complaints and questions that staff made public."""
     page = Paginator(selectors.answers_public(), ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "feedback/answers.html", {"page": page, "answers": list(page.object_list)})
+
+
+def answer(request, pk: int):
+    """The lasting address of one public answer, which its share links carry: the "You said, we did" page it is on
+    today (newer answers move it to later pages), at its anchor. One query; 404 for anything not public."""
+    order = list(selectors.answers_public().values_list("pk", flat=True))
+    if pk not in order:
+        raise Http404("unknown answer")
+    page = order.index(pk) // ANSWERS_PER_PAGE + 1
+    query = f"?{urlencode({'page': page})}" if page > 1 else ""
+    return redirect(f"{reverse('feedback:answers')}{query}#answer-{pk}")
+
+
+def answers_preview(request):
+    """The picture a link to the "You said, we did" page (or to one of its answers) shows where it is shared
+    (conecta.preview); the same for every answer, so no query."""
+    return preview_response(
+        title=gettext("You said, we did"),
+        subtitle=gettext("What citizens told the Provincial Government of Pastaza, and what it did about it."),
+        percent=None,
+        label=gettext("Take part"),
+        language=get_language(),
+    )
 
 
 # A commitment's comments and evaluations.

@@ -25,6 +25,7 @@ from commitments.models import Commitment
 from commitments.selectors import plan_current
 from commitments.staff import ProtectPublishedMixin
 from conecta.admin_messages import AdminMessagesMixin
+from kichwa.admin_audio import RecordingInline
 
 from .dashboard import OwnInstitutionFilter
 from .models import Agreement, Meeting, MeetingAttendance, attendance_totals_error
@@ -153,7 +154,7 @@ class MeetingAdmin(AdminMessagesMixin, ProtectPublishedMixin, TabbedTranslationA
     search_fields = ["title_es", "title_qu", "place_es", "summary_es"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title_es"]}
-    inlines = [MeetingAttendanceInline, AgreementInline]
+    inlines = [MeetingAttendanceInline, AgreementInline, RecordingInline]
     readonly_fields = ["minutes_check"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "plan", "axis"]}),

@@ -1,4 +1,4 @@
-"""The datasets of participation, meetings, surveys, reports and roads (opendata.datasets).
+"""The datasets of participation, meetings, surveys, reports and roads, and the Kichwa glossary (opendata.datasets).
 
 Each dataset reads what the public pages read, through the selectors and exports of the app it belongs to, and
 follows the catalogue's rules (opendata.datasets): published records only, never anything about a person, rows
@@ -43,9 +43,11 @@ from commitments.selectors import plan_current
 from feedback import public_text
 from feedback.models import Comment, Evaluation, Language, Moderation, PreviousAnswer, Suggestion
 from feedback.selectors import EvaluationFigures, answers_public, evaluation_summary
+from kichwa.glossary import glossary_modified, glossary_rows
+from kichwa.models import ReviewState
 from meetings.models import Agreement, Meeting, MeetingAttendance
 from meetings.selectors import AgreementFilters, agreements_register
-from reports.models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile
+from reports.models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile, ReportOutreachFile
 from reports.selectors import report_data_csv, report_data_json, reports_public
 from roads.exports import WORK_COLUMNS, progress_exported, requests_exported, work_rows, works_exported
 from roads.models import Executor, Financing, RoadProgress, RoadRequest, RoadWork, WorkKind, WorkStatus
@@ -681,8 +683,9 @@ def _report_file_address(report: Report, name: str) -> str:
 
 def report_file_rows() -> list[dict[str, Any]]:
     """Each published report's files as its download address serves them (reports.views.report_download): the
-    final PDFs (not a draft's preview) and the JSON and CSV of its frozen snapshot, whose bytes are rebuilt here
-    exactly as the download builds them (the same reads as reports.selectors.report_public). Four queries."""
+    final PDFs (not a draft's preview), the JSON and CSV of its frozen snapshot, whose bytes are rebuilt here
+    exactly as the download builds them (the same reads as reports.selectors.report_public), and its bulletins and
+    radio packs (reports.views.outreach_file). Five queries."""
     plan = plan_current()
     if plan is None:
         return []
@@ -690,7 +693,11 @@ def report_file_rows() -> list[dict[str, Any]]:
         Report.objects.published()
         .filter(plan=plan)
         .select_related("supersedes")
-        .prefetch_related(Prefetch("files", queryset=ReportFile.objects.order_by("language")), "narratives")
+        .prefetch_related(
+            Prefetch("files", queryset=ReportFile.objects.order_by("language")),
+            "narratives",
+            Prefetch("outreach_files", queryset=ReportOutreachFile.objects.public().select_related("canton")),
+        )
     )
     rows = []
     with translation.override(ADDRESS_LANGUAGE):
@@ -727,6 +734,22 @@ def report_file_rows() -> list[dict[str, Any]]:
                         "generado_el": None,
                     }
                 )
+            # A quarterly report's bulletins to print and its radio pack's editions (not a withdrawn one).
+            for outreach in report.outreach_files.all():
+                outreach.report = report
+                rows.append(
+                    {
+                        "archivo": outreach.download_name,
+                        "informe": report.slug,
+                        "formato": "pdf" if outreach.is_bulletin else "zip",
+                        "idioma": outreach.language,
+                        "paginas": 1 if outreach.is_bulletin else None,
+                        "tamano_bytes": outreach.size,
+                        "sha256": outreach.sha256,
+                        "url": site_url(outreach.get_absolute_url()),
+                        "generado_el": outreach.rendered_at,
+                    }
+                )
     return _in_order(rows, ARCHIVOS_DE_INFORMES)
 
 
@@ -737,7 +760,8 @@ def reports_modified():
 
 def report_files_modified():
     rendered = ReportFile.objects.final().aggregate(at=Max("rendered_at"))["at"]
-    return _latest(reports_modified(), rendered)
+    outreach = ReportOutreachFile.objects.public().aggregate(at=Max("rendered_at"))["at"]
+    return _latest(reports_modified(), rendered, outreach)
 
 
 # Roads: roads.exports' reads and rows, as dictionaries with booleans where the CSV writes "sí"/"no".
@@ -1145,15 +1169,20 @@ ARCHIVOS_DE_INFORMES = Dataset(
     key="archivos-de-informes",
     title=_("Files of the progress reports"),
     description=_(
-        "The files of each published progress report: its PDF in Spanish and in Kichwa, and its data in JSON "
-        "and CSV, with the size and SHA-256 that let anyone check that the copy they hold is the one published."
+        "The files of each published progress report: its PDF in Spanish and in Kichwa, its data in JSON and CSV, "
+        "and for a quarterly report its bulletins to print (one per canton and language) and its radio pack (ZIP), "
+        "with the size and SHA-256 that let anyone check that the copy they hold is the one published."
     ),
     theme="reports",
     columns=(
         Column("archivo", "string", _("Name of the file, as it is downloaded."), required=True),
         Column("informe", "string", _("Identifier of the report (dataset “informes”)."), required=True),
-        Column("formato", "string", _("Format of the file: pdf, json or csv."), required=True),
-        Column("idioma", "string", _("Language of a PDF: es (Spanish) or qu (Kichwa); data files hold both.")),
+        Column("formato", "string", _("Format of the file: pdf, json, csv or zip (a radio pack)."), required=True),
+        Column(
+            "idioma",
+            "string",
+            _("Language of a PDF: es (Spanish) or qu (Kichwa); data files and radio packs hold both."),
+        ),
         Column("paginas", "integer", _("Pages of a PDF.")),
         Column("tamano_bytes", "integer", SIZE, required=True),
         Column("sha256", "string", SHA256, required=True),
@@ -1291,3 +1320,41 @@ register(
     AVANCE_DE_OBRAS,
     SOLICITUDES_VIALES,
 )
+
+
+# The glossary of Kichwa terms (kichwa.glossary): the rows its page and CSV show.
+
+
+def glossary_dataset_rows() -> list[dict[str, Any]]:
+    return _in_order(glossary_rows(), GLOSARIO_KICHWA)
+
+
+GLOSARIO_KICHWA = Dataset(
+    key="glosario-kichwa",
+    title=_("Glossary of Kichwa terms"),
+    description=_(
+        "The portal's key terms in Spanish and Kichwa, with their meaning, where each Kichwa term comes from and "
+        "whether the community has reviewed it."
+    ),
+    theme="plan",
+    columns=(
+        Column("termino_es", "string", _("Term in Spanish."), required=True),
+        Column("termino_qu", "string", _("Term in Kichwa, as its source gives it."), required=True),
+        Column("significado_es", "string", _("What the term means on the portal, in Spanish.")),
+        Column(
+            "fuente",
+            "string",
+            _("Where the Kichwa term comes from: a dictionary, a public translation file, an organisation."),
+            required=True,
+        ),
+        Column("estado", "string", _coded(_("Review state"), ReviewState), required=True),
+        Column("revisado_por", "string", _("Organisation that reviewed the term, once approved.")),
+        Column("revisado_el", "date", _("Day the term was approved.")),
+    ),
+    rows=glossary_dataset_rows,
+    primary_key=("termino_es",),
+    keywords=("kichwa", "glosario", "traducción", "lenguas indígenas"),
+    modified=glossary_modified,
+)
+
+register(GLOSARIO_KICHWA)

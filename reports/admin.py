@@ -31,6 +31,7 @@ from commitments.models import ActionPlan, Commitment, IrmLevel
 from commitments.selectors import plan_current
 from commitments.staff import ProtectPublishedMixin, ScopedMixin
 from conecta.admin_messages import AdminMessagesMixin
+from kichwa.admin_audio import RecordingInline
 
 from . import selectors, services
 from .dashboard import AwaitingAssessmentFilter, NarrativeToWriteFilter, RenderAttentionFilter
@@ -117,7 +118,7 @@ class ReportAdmin(AdminMessagesMixin, TabbedTranslationAdmin):
     ]
     list_filter = ["status", "kind", "render_state", RenderAttentionFilter, AwaitingAssessmentFilter, "plan"]
     list_select_related = ["plan"]
-    inlines = [ReportNarrativeInline]
+    inlines = [ReportNarrativeInline, RecordingInline]
     actions = ["rerender_pdfs"]
     readonly_fields = ["identity", "workflow", "rendering", "snapshot_table"]
     fieldsets = [

@@ -9,6 +9,7 @@ ROLE_PERMISSIONS = {
         "report": ["view", "add", "change", "delete"],
         "reportnarrative": ["view", "add", "change"],
         "reportfile": ["view"],
+        "reportoutreachfile": ["view"],
         "monitordocument": ["view"],
         "monitorassessment": ["view"],
         "governmentreply": ["view", "add", "change", "delete"],
@@ -17,6 +18,7 @@ ROLE_PERMISSIONS = {
         "report": ["view"],
         "reportnarrative": ["view", "change"],
         "reportfile": ["view"],
+        "reportoutreachfile": ["view"],
         "monitordocument": ["view"],
         "monitorassessment": ["view"],
         "governmentreply": ["view"],
@@ -25,6 +27,7 @@ ROLE_PERMISSIONS = {
         "report": ["view"],
         "reportnarrative": ["view"],
         "reportfile": ["view"],
+        "reportoutreachfile": ["view"],
         "monitordocument": ["view", "add", "change", "delete"],
         "monitorassessment": ["view", "add", "change", "delete"],
         "governmentreply": ["view"],
@@ -63,6 +66,7 @@ def published_report_files():
             "language": languages.get(row.language, row.language),
         }
         yield PublishedFile(what=what, storage=row.file.storage, name=row.file.name, sha256=row.sha256, size=row.size)
+    yield from published_outreach_files()
     for document in MonitorDocument.objects.filter(is_published=True).exclude(file="").order_by("pk"):
         yield PublishedFile(
             what=gettext("Monitoring report (FCD) “%(title)s”") % {"title": document.title},
@@ -71,6 +75,29 @@ def published_report_files():
             sha256=document.sha256,
             size=document.size,
         )
+
+
+def published_outreach_files():
+    """For `manage.py verify_files`: the bulletins and radio packs of published reports (a withdrawn radio pack's
+    file is deleted on purpose, and not checked)."""
+    from django.utils.translation import gettext
+
+    from conecta.extensions import PublishedFile
+
+    from .models import ReportOutreachFile
+
+    rows = (
+        ReportOutreachFile.objects.public()
+        .select_related("report", "canton")
+        .order_by("report__period_ends_on", "report_id", "kind", "canton__code", "language", "version")
+    )
+    for row in rows:
+        values = {"period": row.report.period_obj.label(), "version": row.report.version, "name": row.download_name}
+        if row.is_bulletin:
+            what = gettext("Progress report %(period)s, version %(version)s, bulletin %(name)s") % values
+        else:
+            what = gettext("Progress report %(period)s, version %(version)s, radio pack %(name)s") % values
+        yield PublishedFile(what=what, storage=row.file.storage, name=row.file.name, sha256=row.sha256, size=row.size)
 
 
 class ReportsConfig(AppConfig):

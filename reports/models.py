@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import ActionPlan, Commitment, IrmLevel
+from commitments.models import ActionPlan, Canton, Commitment, IrmLevel
 from conecta.files import fingerprint, needs_fingerprint, validate_pdf_upload
 from conecta.published_files import PublishedFileFrozen, WriteOnceStorage, file_would_change, unique_name
 
@@ -55,9 +55,7 @@ def render_stuck_q(*, now, queued_minutes: int | None = None) -> Q:
     broker was down), or rendering longer than REPORTS_RENDER_STALE_MINUTES (a worker died). What the beat sweep
     (services.reports_requeue_stuck) queues again and the staff dashboard shows."""
     queued_minutes = settings.REPORTS_STUCK_MINUTES if queued_minutes is None else queued_minutes
-    return Q(
-        render_state=Report.RenderState.QUEUED, render_queued_at__lte=now - timedelta(minutes=queued_minutes)
-    ) | Q(
+    return Q(render_state=Report.RenderState.QUEUED, render_queued_at__lte=now - timedelta(minutes=queued_minutes)) | Q(
         render_state=Report.RenderState.RENDERING,
         render_started_at__lte=now - timedelta(minutes=settings.REPORTS_RENDER_STALE_MINUTES),
     )
@@ -407,6 +405,138 @@ class ReportFile(models.Model):
         if "file" in stored and not report_storage.exists(stored["file"]):
             return  # the file went missing from the disk: a new rendering under a new name may take its place
         raise ReportFrozenError(f"report file {self.pk} belongs to a published report and is never replaced")
+
+
+# What a published quarterly report is told with beyond its PDFs: a bulletin to print per canton and language, and
+# the radio pack (reports.bulletins, reports.radio).
+
+
+def outreach_download_stem(report: Report, what: str) -> str:
+    """conecta-pastaza-boletin-2025-T3 (+ -v2 for a correction): the stem of every outreach file of `report`."""
+    stem = f"conecta-pastaza-{what}-{report.period_obj.file_label}"
+    return stem if report.version == 1 else f"{stem}-v{report.version}"
+
+
+class ReportOutreachFileQuerySet(models.QuerySet):
+    def bulletins(self):
+        return self.filter(kind=ReportOutreachFile.Kind.BULLETIN)
+
+    def radio_packs(self):
+        return self.filter(kind=ReportOutreachFile.Kind.RADIO_PACK)
+
+    def public(self):
+        """What the public may download: files of published reports, but a radio pack withdrawn because one of
+        its recordings was."""
+        return self.filter(report__status=Report.Status.PUBLISHED, withdrawn_at=None)
+
+    def update(self, **kwargs):
+        # Every row is a published report's file: never pointed at another file, nor given another fingerprint.
+        if ReportOutreachFile.WRITE_ONCE.intersection(kwargs) and self.exists():
+            raise ReportFrozenError("the outreach files of a published report are never replaced")
+        return super().update(**kwargs)
+
+
+class ReportOutreachFile(models.Model):
+    """A file made from a published quarterly report's snapshot for people the portal does not reach: a one-sheet
+    bulletin to print for a canton in one language, or the radio pack (a ZIP with the recordings, a presenter's
+    script in both languages and checksums).
+
+    One model for both kinds, so that the report's page lists them in one query, one view serves them and one rule
+    keeps them: they exist only for published reports, are written once under a name of their own and never
+    replaced (a row refuses another file or fingerprint, unless its file has gone missing from the disk, as
+    ReportFile), and are never deleted. The radio pack is the one kind with versions: when the report's published
+    recordings change, a new version is written beside the others (reports.radio), and a version holding a
+    recording that was since withdrawn is withdrawn with it (its file deleted, its row and SHA-256 kept)."""
+
+    class Kind(models.TextChoices):
+        BULLETIN = "bulletin", _("Bulletin to print")
+        RADIO_PACK = "radio_pack", _("Radio pack")
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="outreach_files", verbose_name=_("report"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    canton = models.ForeignKey(
+        Canton, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("canton")
+    )
+    language = models.CharField(
+        _("language"), max_length=5, blank=True, help_text=_("A bulletin's; a radio pack holds both.")
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    file = models.FileField(_("file"), storage=report_storage, max_length=300)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rendered_at = models.DateTimeField(_("rendered at"))
+    # A radio pack's recordings: [{"recording", "language", "opus_sha256", "mp3_sha256"}] (reports.radio.manifest).
+    recordings = models.JSONField(_("recordings"), default=list, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+
+    objects = ReportOutreachFileQuerySet.as_manager()
+
+    WRITE_ONCE = frozenset({"file", "sha256", "size", "recordings"})
+
+    class Meta:
+        verbose_name = _("outreach file of a report")
+        verbose_name_plural = _("outreach files of reports")
+        ordering = ["report", "kind", "canton__code", "language", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "canton", "language"],
+                condition=Q(kind="bulletin"),
+                name="report_bulletin_one_per_canton_language",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "version"], condition=Q(kind="radio_pack"), name="report_radio_pack_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="bulletin", canton__isnull=False) & ~Q(language=""))
+                | Q(kind="radio_pack", canton__isnull=True, language=""),
+                name="report_outreach_kind_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.download_name
+
+    def save(self, *args, **kwargs):
+        self._refuse_replacing(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:outreach_file",
+            kwargs={"slug": self.report.slug, "digest": self.sha256[:16], "filename": self.download_name},
+        )
+
+    @property
+    def is_bulletin(self) -> bool:
+        return self.kind == self.Kind.BULLETIN
+
+    @property
+    def download_name(self) -> str:
+        """conecta-pastaza-boletin-2025-T3-mera-qu.pdf, conecta-pastaza-radio-2025-T3-2.zip (its version)."""
+        if self.is_bulletin:
+            return f"{outreach_download_stem(self.report, 'boletin')}-{self.canton.slug}-{self.language}.pdf"
+        return f"{outreach_download_stem(self.report, 'radio')}-{self.version}.zip"
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.is_bulletin else "application/zip"
+
+    def _refuse_replacing(self, update_fields) -> None:
+        if self.pk is None or self._state.adding:
+            return
+        names = sorted(self.WRITE_ONCE if update_fields is None else self.WRITE_ONCE.intersection(update_fields))
+        stored = ReportOutreachFile.objects.filter(pk=self.pk).values(*names).first() if names else None
+        if stored is None or all(stored[name] == getattr(self, name) for name in names):
+            return
+        if "file" in stored and not report_storage.exists(stored["file"]):
+            return  # the file went missing from the disk: a new rendering under a new name may take its place
+        raise ReportFrozenError(f"outreach file {self.pk} belongs to a published report and is never replaced")
+
+
+def outreach_file_name(report: Report, stem: str, extension: str) -> str:
+    """Where a new outreach file of `report` goes: `difusion/<plan>/<report>/<stem>-<report id>-<random token>.<ext>`,
+    a folder of their own beside the reports' PDFs, under a name no other rendering takes."""
+    return unique_name(f"difusion/{report.plan.slug}/{report.slug}", stem, extension, record_id=report.pk)
 
 
 # The independent monitor's records.

@@ -21,7 +21,7 @@ from conecta.fallbacks import text_in
 from conecta.spreadsheet import safe_cell
 from roads.models import WorkKind, WorkStatus
 
-from .models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile
+from .models import GovernmentReply, MonitorAssessment, MonitorDocument, Report, ReportFile, ReportOutreachFile
 from .snapshot import localized
 
 # Above this many commitments the summary draws progress by axis only; each commitment keeps its own bar.
@@ -51,9 +51,29 @@ def report_public(*, plan: ActionPlan | None, slug: str) -> Report | None:
         .prefetch_related(
             Prefetch("files", queryset=ReportFile.objects.order_by("language")),
             "narratives",
+            Prefetch(
+                "outreach_files",
+                queryset=ReportOutreachFile.objects.filter(withdrawn_at=None)
+                .select_related("canton")
+                .order_by("kind", "canton__code", "language", "-version"),
+            ),
         )
         .first()
     )
+
+
+def outreach_public(report: Report) -> dict:
+    """The report's outreach files its page lists (prefetched by report_public: no query): the bulletins grouped
+    by canton, in the cantons' INEC order, and the radio pack's versions, the newest first."""
+    bulletins: dict[int, dict] = {}
+    packs = []
+    for row in report.outreach_files.all():
+        row.report = report  # the download name and address read it: no query per row
+        if row.is_bulletin:
+            bulletins.setdefault(row.canton_id, {"canton": row.canton, "files": []})["files"].append(row)
+        else:
+            packs.append(row)
+    return {"bulletins": list(bulletins.values()), "radio_packs": packs}
 
 
 def monitoring_public(*, plan: ActionPlan | None) -> dict:

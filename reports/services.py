@@ -18,13 +18,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments import roles
-from commitments.models import ActionPlan
+from commitments.models import ActionPlan, Canton
 from commitments.selectors import plan_current
 from conecta.cache import bump_generation
 from conecta.files import fingerprint
@@ -38,6 +38,9 @@ from .models import (
     ReportFile,
     ReportFrozenError,
     ReportNarrative,
+    ReportOutreachFile,
+    outreach_download_stem,
+    outreach_file_name,
     render_stuck_q,
     report_file_name,
     report_storage,
@@ -348,7 +351,7 @@ def report_queue_render(*, report: Report, by=None) -> bool:
     are rendered (under new names); when none is missing, ReportActionRefused says why nothing will be."""
     if by is not None:
         _require_planner(by)
-    if report.is_published and not report_missing_pdfs(report):
+    if report.is_published and not report_missing_pdfs(report) and not report_outreach_missing(report):
         raise ReportActionRefused(
             _(
                 "This report is published and its PDFs are in place: a published PDF is never rendered again, so "
@@ -420,7 +423,9 @@ def report_render(*, report_id: int, task_id: str = "") -> str:
        worker died mid-render) may take over its own claim.
     2. Render each language inside translation.override, to a temporary file linked to a name of its own; for a
        published report, only the languages whose PDF is missing (its PDFs are written once).
-    3. Mark it ready (only if this run still holds the claim) and drop the cached public pages.
+    3. For a published quarterly report, its outreach files: the bulletins missing, and the radio pack when it
+       has none or its recordings changed (report_outreach_render).
+    4. Mark it ready (only if this run still holds the claim) and drop the cached public pages.
     """
     task_id = task_id or f"direct-{uuid.uuid4()}"
     claimed = (
@@ -437,11 +442,190 @@ def report_render(*, report_id: int, task_id: str = "") -> str:
     languages = report_missing_pdfs(report) if report.is_published else LANGUAGES
     for language in languages:
         _render_language(report, language)
+    if report_outreach_wanted(report):
+        report_outreach_render(report=report)
     Report.objects.filter(pk=report_id, render_task_id=task_id, render_state=RenderState.RENDERING).update(
         render_state=RenderState.READY, rendered_at=timezone.now(), render_error=""
     )
     transaction.on_commit(bump_generation)
     return "ready"
+
+
+# The outreach files of a published quarterly report (ReportOutreachFile): a bulletin to print per canton and
+# language (reports.bulletins) and the radio pack in versions (reports.radio). Rendered by the same task as its
+# PDFs, after them, written once as they are.
+
+BULLETIN, RADIO_PACK = ReportOutreachFile.Kind.BULLETIN, ReportOutreachFile.Kind.RADIO_PACK
+
+
+def report_outreach_wanted(report: Report) -> bool:
+    """Published quarterly reports get bulletins and a radio pack (an annual report has its PDFs only)."""
+    return report.is_published and report.kind == Report.Kind.QUARTERLY
+
+
+def report_missing_bulletins(report: Report) -> list[tuple[Canton, str]]:
+    """The (canton, language) pairs whose bulletin `report` lacks on the disk: the only ones a rendering writes."""
+    if not report_outreach_wanted(report):
+        return []
+    present = {
+        (row.canton_id, row.language)
+        for row in ReportOutreachFile.objects.bulletins().filter(report=report).only("canton", "language", "file")
+        if report_storage.exists(row.file.name)
+    }
+    return [
+        (canton, language)
+        for canton in Canton.objects.order_by("code")
+        for language in LANGUAGES
+        if (canton.pk, language) not in present
+    ]
+
+
+def _radio_pack_due(report: Report, wanted: list[dict]) -> int | None:
+    """The version of the radio pack a rendering must write for the recordings `wanted` (reports.radio.manifest):
+    1 for the first, the next when the report's published recordings changed, the latest again when its file went
+    missing from the disk; None when the latest is in place and holds them."""
+    latest = ReportOutreachFile.objects.radio_packs().filter(report=report).order_by("-version").first()
+    if latest is None:
+        return 1
+    if latest.recordings != wanted:
+        return latest.version + 1
+    return None if report_storage.exists(latest.file.name) else latest.version
+
+
+def report_outreach_missing(report: Report) -> bool:
+    """Whether a rendering of `report` has outreach files to write."""
+    from . import radio
+
+    if not report_outreach_wanted(report):
+        return False
+    if report_missing_bulletins(report):
+        return True
+    return _radio_pack_due(report, radio.manifest(radio.report_recordings(report))) is not None
+
+
+def _outreach_store(report: Report, *, stem: str, extension: str, write, lookup: dict, values: dict):
+    """Write an outreach file as the PDFs are written (_render_language): `write(path)` fills a temporary file
+    beside its place, linked read-only to a name of its own; recorded unless another run already gave the row
+    (`lookup`) a file that is on the disk, which is then kept and the new file dropped. Returns the row."""
+    name = outreach_file_name(report, stem, extension)
+    target = Path(report_storage.path(name))
+    temporary = temporary_beside(target)
+    try:
+        write(temporary)
+        with temporary.open("rb") as written:
+            sha256, size = fingerprint(File(written))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    link_exclusively(temporary, target)
+    with transaction.atomic():
+        published = Report.objects.select_for_update().filter(pk=report.pk, status=Status.PUBLISHED).exists()
+        old = ReportOutreachFile.objects.filter(report=report, **lookup).first()
+        if not published or (old is not None and report_storage.exists(old.file.name)):
+            transaction.on_commit(lambda: report_storage.delete(name))
+            return old
+        defaults = {**values, "file": name, "size": size, "sha256": sha256, "rendered_at": timezone.now()}
+        row, _created = ReportOutreachFile.objects.update_or_create(report=report, **lookup, defaults=defaults)
+    return row
+
+
+def _radio_packs_withdraw(report: Report, *, wanted: list[dict]) -> None:
+    """Withdraw every version of the radio pack that holds a recording no longer published as it was (staff
+    unpublished it, or deleted it at the speaker's request): its file goes, its row and SHA-256 stay."""
+    public = {(e["recording"], e["opus_sha256"], e["mp3_sha256"]) for e in wanted}
+    now = timezone.now()
+    for pack in ReportOutreachFile.objects.radio_packs().filter(report=report, withdrawn_at=None):
+        if all((e["recording"], e["opus_sha256"], e["mp3_sha256"]) in public for e in pack.recordings):
+            continue
+        ReportOutreachFile.objects.filter(pk=pack.pk, withdrawn_at=None).update(withdrawn_at=now)
+        name = pack.file.name
+        transaction.on_commit(lambda name=name: report_storage.delete(name))
+
+
+def report_outreach_render(*, report: Report) -> list[ReportOutreachFile]:
+    """Write what a published quarterly report lacks of its outreach files (none for any other report).
+
+    1. The bulletin of each canton in each language that has none on the disk (reports.bulletins).
+    2. The radio pack: its first version, a new version when the report's published recordings changed, or the
+       latest again when its file went missing (reports.radio); then withdraw the versions holding a recording
+       that is no longer published.
+    Returns the rows written (or found written by another run)."""
+    from . import bulletins, radio
+
+    if not report_outreach_wanted(report):
+        return []
+    rows = []
+    for canton, language in report_missing_bulletins(report):
+        rows.append(
+            _outreach_store(
+                report,
+                stem=f"{outreach_download_stem(report, 'boletin')}-{canton.slug}-{language}",
+                extension="pdf",
+                write=lambda path, c=canton, lang=language: path.write_bytes(bulletins.bulletin_pdf(report, c, lang)),
+                lookup={"kind": BULLETIN, "canton": canton, "language": language},
+                values={},
+            )
+        )
+    recordings = radio.report_recordings(report)
+    wanted = radio.manifest(recordings)
+    version = _radio_pack_due(report, wanted)
+    if version is not None:
+        rows.append(
+            _outreach_store(
+                report,
+                stem=radio.folder_name(report, version),
+                extension="zip",
+                write=lambda path: radio.pack_write(report, version=version, recordings=recordings, target=path),
+                lookup={"kind": RADIO_PACK, "version": version},
+                values={"recordings": wanted},
+            )
+        )
+        _radio_packs_withdraw(report, wanted=wanted)
+    return [row for row in rows if row is not None]
+
+
+def reports_queue_outreach() -> int:
+    """Periodic sweep (every 10 minutes, with reports_requeue_stuck): queue the rendering of the published
+    quarterly reports that lack bulletins (published before they existed, or a canton was added) or whose radio
+    pack is behind their published recordings (a recording converted or published after the report). Only
+    reports whose rendering is done (a failed one waits for staff); four queries whatever their number."""
+    from . import radio
+    from .tasks import render_report_pdfs_task
+
+    reports = list(
+        Report.objects.published()
+        .filter(kind=Report.Kind.QUARTERLY, render_state=RenderState.READY)
+        .values_list("pk", flat=True)
+    )
+    if not reports:
+        return 0
+    expected = Canton.objects.count() * len(LANGUAGES)
+    bulletins = dict(
+        ReportOutreachFile.objects.bulletins()
+        .filter(report__in=reports)
+        .values("report")
+        .annotate(count=Count("pk"))
+        .values_list("report", "count")
+    )
+    packs = {
+        report_id: recordings
+        for report_id, recordings in ReportOutreachFile.objects.radio_packs()
+        .filter(report__in=reports)
+        .order_by("report", "version")
+        .values_list("report", "recordings")
+    }  # the latest version of each report's pack wins
+    wanted = radio.manifests_of(reports)
+    now = timezone.now()
+    queued = 0
+    for pk in reports:
+        if bulletins.get(pk, 0) >= expected and packs.get(pk) == wanted.get(pk, []):
+            continue
+        if Report.objects.filter(pk=pk, render_state=RenderState.READY).update(
+            render_state=RenderState.QUEUED, render_queued_at=now, render_task_id=""
+        ):
+            render_report_pdfs_task.enqueue(pk)
+            queued += 1
+    return queued
 
 
 def report_render_retrying(*, report_id: int, task_id: str, error: str) -> None:

@@ -1,6 +1,6 @@
 """Every signal receiver of the reports, connected in one place (`connect`, from ReportsConfig.ready()): guards that
-keep a published report, its narratives and its PDFs from being deleted, the removal of a deleted preview's file,
-and the invalidation of the cached public pages (conecta.cache)."""
+keep a published report, its narratives, its PDFs and its outreach files from being deleted, the removal of a
+deleted preview's file, and the invalidation of the cached public pages (conecta.cache)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,18 @@ from .models import (
     ReportFile,
     ReportFrozenError,
     ReportNarrative,
+    ReportOutreachFile,
 )
 
-PUBLIC_MODELS = (Report, ReportFile, ReportNarrative, MonitorDocument, MonitorAssessment, GovernmentReply)
+PUBLIC_MODELS = (
+    Report,
+    ReportFile,
+    ReportNarrative,
+    ReportOutreachFile,
+    MonitorDocument,
+    MonitorAssessment,
+    GovernmentReply,
+)
 
 
 def guard_published_report(sender, instance, **kwargs):
@@ -36,6 +45,12 @@ def guard_published_file(sender, instance, **kwargs):
         raise ReportFrozenError("the PDFs of a published report are never deleted")
 
 
+def guard_outreach_file(sender, instance, **kwargs):
+    # Every outreach file is a published report's: withdrawn (a radio pack), never deleted.
+    if ReportOutreachFile.objects.filter(pk=instance.pk).exists():
+        raise ReportFrozenError("the bulletins and radio packs of a published report are never deleted")
+
+
 def remove_report_file(sender, instance, **kwargs):
     """A draft's preview goes with its row (a published report's rows are never deleted)."""
     if instance.file:
@@ -48,5 +63,6 @@ def connect() -> None:
         guard_published_narrative, sender=ReportNarrative, dispatch_uid="reports-guard-published-narrative"
     )
     pre_delete.connect(guard_published_file, sender=ReportFile, dispatch_uid="reports-guard-published-file")
+    pre_delete.connect(guard_outreach_file, sender=ReportOutreachFile, dispatch_uid="reports-guard-outreach-file")
     post_delete.connect(remove_report_file, sender=ReportFile, dispatch_uid="reports-file-remove")
     connect_invalidation(*PUBLIC_MODELS)

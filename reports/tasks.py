@@ -27,7 +27,8 @@ def _may_retry(task) -> bool:
     max_retries=MAX_RETRIES,
 )
 def render_report_pdfs_task(self, report_id: int) -> str:
-    """Render a report's PDFs (Spanish and Kichwa). Safe to run twice: the service claims the report first, and
+    """Render a report's PDFs (Spanish and Kichwa) and, once a quarterly report is published, its bulletins and
+    radio pack (services.report_render). Safe to run twice: the service claims the report first, and
     a second delivery of a finished task finds nothing to do.
 
     Transient errors (OSError: a full disk, a lost NFS mount, a font file being replaced) are retried with
@@ -51,9 +52,10 @@ def render_report_pdfs_task(self, report_id: int) -> str:
 
 @shared_task(acks_late=True)
 def requeue_stuck_renders_task() -> int:
-    """Periodic sweep (Celery beat, every 10 minutes): PDFs that could not be queued, or whose worker died."""
+    """Periodic sweep (Celery beat, every 10 minutes): PDFs that could not be queued, or whose worker died; and the
+    published quarterly reports whose bulletins are missing or whose radio pack is behind their recordings."""
     with acting_as(None, "task"):
-        return services.reports_requeue_stuck()
+        return services.reports_requeue_stuck() + services.reports_queue_outreach()
 
 
 @shared_task(acks_late=True)

@@ -34,6 +34,7 @@ from conecta.fallbacks import kichwa_missing_q
 from conecta.files import stored_file_response
 from feedback.models import Suggestion
 from feedback.moderation import AddressFilter, ContactFilter, ModerationAdminMixin, ModerationFilter, short
+from kichwa.admin_audio import RecordingInline
 from meetings.models import Meeting
 
 from . import geometry, request_services, roles, services
@@ -154,7 +155,7 @@ class RoadWorkAdmin(
     list_filter = ["status", "kind", "cantons", "institution", "is_published", "is_example", WorkIdleFilter]
     search_fields = ["code", "name_es", "name_qu", "communities", "contractor_name", "procurement_code"]
     filter_horizontal = ["cantons", "parishes"]
-    inlines = [RoadProgressInline, RoadDocumentInline]
+    inlines = [RoadProgressInline, RoadDocumentInline, RecordingInline]
     actions = ["publish_selected", "unpublish_selected"]
     readonly_fields = ["latest_progress", "geometry_summary"]
     fieldsets = [

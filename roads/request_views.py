@@ -26,6 +26,7 @@ from django_permissions_policy import PermissionsPolicyMiddleware
 
 from commitments.views import DIGEST
 from conecta.cache import public_page
+from conecta.extensions import panels_for
 from conecta.files import stored_file_response
 from feedback.contributions import Sender
 from feedback.protection import ip_hash, rate_limit_hit, submit_once, too_many_attempts
@@ -174,6 +175,7 @@ def request_track(request):
         "code": code,
         "road_request": road_request,
         "meaning": STATUS_MEANINGS.get(road_request.status) if road_request else None,
+        "panels": panels_for("roads:request_track", request, road_request),
     }
     return render(request, "roads/request_track.html", context)
 
@@ -213,6 +215,7 @@ def request_detail(request, code: str):
     context = {
         "road_request": road_request,
         "meaning": STATUS_MEANINGS[road_request.status],
+        "panels": panels_for("roads:request", request, road_request),
     }
     return render(request, "roads/request_detail.html", context)
 

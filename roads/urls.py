@@ -11,6 +11,8 @@ urlpatterns = [
     path("vias/", views.work_list, name="works"),
     path("vias/feed/", feeds.RoadWorksFeed(), name="feed"),
     re_path(r"^vias/(?P<code>[A-Z0-9][A-Z0-9-]{1,29})/$", views.work_detail, name="work"),
+    re_path(r"^vias/(?P<code>[A-Z0-9][A-Z0-9-]{1,29})/resumen\.pdf$", views.work_summary_pdf, name="work_summary_pdf"),
+    re_path(r"^vias/(?P<code>[A-Z0-9][A-Z0-9-]{1,29})/vista-previa\.png$", views.work_preview, name="work_preview"),
     path("vias/documento/<int:pk>/<str:digest>/<str:name>", views.document_file, name="document_file"),
     # Road requests: the form, its confirmation, the tracking page, the published requests and their photos.
     path("vias/reportar/", request_views.request_new, name="request_new"),

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from commitments import geomap
@@ -25,11 +26,14 @@ from commitments.models import Commitment
 from commitments.search import MAX_QUERY_CHARS, printable
 from commitments.views import DIGEST, LARGEST_PK
 from conecta.cache import public_page
+from conecta.extensions import panels_for
 from conecta.fallbacks import text_in
 from conecta.files import stored_file_response
+from conecta.preview import preview_response
 
 from . import selectors
-from .models import RoadDocument, WorkKind, WorkStatus
+from .models import RoadDocument, RoadWork, WorkKind, WorkStatus
+from .summary_pdf import summary_response
 
 PER_PAGE = 25
 # What can be a commitment's code (an OGP code): nothing else reaches the database. A work's code is checked by its
@@ -172,8 +176,39 @@ def work_detail(request, code: str):
             "requests": selectors.work_requests(work=work),
             "work_map": _work_map(work),
             "oc4ids_url": reverse("roads_api:oc4ids_work", kwargs={"code": work.code}),
+            "panels": panels_for("roads:work", request, work),
         },
     )
+
+
+def work_preview(request, code: str):
+    """The picture a link to a road work shows where it is shared (conecta.preview): its code, name, status and
+    physical progress (none before its first progress report). Published works only; one query, then the
+    picture from the cache."""
+    work = (
+        RoadWork.objects.published()
+        .filter(code=code)
+        .only("code", "name", "name_es", "name_qu", "status", "physical_pct", "progress_on")
+        .first()
+    )
+    if work is None:
+        raise Http404("unknown road work")
+    return preview_response(
+        title=text_in(work, "name"),
+        subtitle=gettext("Status: %(status)s") % {"status": work.get_status_display()},
+        percent=work.physical_pct if work.progress_on else None,
+        label=gettext("Road work %(code)s") % {"code": work.code},
+        language=get_language(),
+    )
+
+
+def work_summary_pdf(request, code: str):
+    """The one-page summary of a published road work to print for a notice board (roads.summary_pdf), in the
+    page's language; 404 for anything else. One query when it is cached."""
+    response = summary_response(code=code, language=request.LANGUAGE_CODE)
+    if response is None:
+        raise Http404("unknown road work")
+    return response
 
 
 def document_file(request, pk: int, digest: str, name: str):

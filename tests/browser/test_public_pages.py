@@ -65,6 +65,10 @@ PAGES = {
     "dataset": ("datos/hitos/", 200),
     "bundles": ("datos/historial/", 200),
     "api": ("api/", 200),
+    "glossary": ("kichwa/glosario/", 200),
+    "follow": ("alertas/seguir/?que=commitment:ECPTZ0001", 200),
+    "follow-unknown": ("alertas/seguir/?que=commitment:NOPE0000", 404),
+    "alerts-bad-link": ("alertas/gestionar/no-valido/", 404),
     "404": ("no-existe/", 404),
 }
 WIDTHS = [360, 1280]

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # 9 for the commitment, 5 for the participation panel (comments, evaluation counts, evaluation comments, the
 # agreements of published meetings about it, and the open surveys about it). 2 for its published indicators and
 # their published values (with the monitor's verdicts), whatever their number. 1 for its published road works
-# (roads.panels).
-DETAIL_QUERIES = 9 + 5 + 2 + 1
+# (roads.panels). 2 for the published recordings of the commitment and of its updates (kichwa, one per list). 1 on a
+# Kichwa page for the review of its Kichwa texts (kichwa.review: "Kichwa reviewed by...").
+DETAIL_QUERIES = 9 + 5 + 2 + 1 + 2 + 1
 
 
 def test_it_shows_the_published_milestones_and_updates(citizen, commitment):

@@ -17,13 +17,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # contribution, and a road work may name the meeting where communities were consulted.
 MAY_IMPORT = {
     "conecta": set(),
-    "commitments": {"conecta"},
-    "meetings": {"conecta", "commitments"},
-    "feedback": {"conecta", "commitments"},
-    "surveys": {"conecta", "commitments", "feedback"},
-    "roads": {"conecta", "commitments", "meetings", "feedback"},
-    "reports": {"conecta", "commitments", "meetings", "feedback", "surveys", "roads"},
-    "opendata": {"conecta", "commitments", "meetings", "feedback", "surveys", "roads", "reports"},
+    # Recordings and the review of Kichwa: every app that shows content may attach or show them.
+    "kichwa": {"conecta"},
+    "commitments": {"conecta", "kichwa"},
+    "meetings": {"conecta", "kichwa", "commitments"},
+    "feedback": {"conecta", "kichwa", "commitments"},
+    "surveys": {"conecta", "kichwa", "commitments", "feedback"},
+    "roads": {"conecta", "kichwa", "commitments", "meetings", "feedback"},
+    "reports": {"conecta", "kichwa", "commitments", "meetings", "feedback", "surveys", "roads"},
+    "opendata": {"conecta", "kichwa", "commitments", "meetings", "feedback", "surveys", "roads", "reports"},
+    # Alerts follow everything the others publish; nothing imports them (they add to the pages through panels).
+    "alerts": {"conecta", "kichwa", "commitments", "meetings", "feedback", "surveys", "roads", "reports"},
 }
 # What spans apps sits on the top floor (README): the root URLs and the commands that load or check everything.
 TOP_FLOOR = {"conecta/urls.py", "conecta/management/commands"}

@@ -1,4 +1,5 @@
-"""robots.txt: crawlers may read every public page, not the staff admin, and find the sitemap."""
+"""robots.txt: crawlers may read every public page, not the staff admin nor the e-mail alerts' pages, and find the
+sitemap."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def test_it_keeps_crawlers_out_of_the_admin_only(client):
     assert ("allow", "/") in found
     disallowed = [value for field, value in found if field == "disallow"]
     assert not [path for path in disallowed if path in ("/", "/es/", "/qu/") or path.startswith(("/es", "/qu"))]
+
+
+def test_it_keeps_crawlers_out_of_the_alerts_pages_in_every_language(client):
+    """Their addresses carry personal links (the manage and unsubscribe tokens); the pages also say noindex."""
+    found = rules(client.get("/robots.txt").content)
+
+    assert ("disallow", "/*/alertas/") in found
 
 
 def test_it_points_to_the_sitemap_at_the_address_the_site_is_reached_at(client):

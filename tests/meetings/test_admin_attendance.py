@@ -28,6 +28,8 @@ def form_data(**attendance_counts) -> dict:
         "agreements-INITIAL_FORMS": "0",
         "agreements-MIN_NUM_FORMS": "0",
         "agreements-MAX_NUM_FORMS": "1000",
+        "kichwa-recording-content_type-object_id-TOTAL_FORMS": "0",  # the recordings (kichwa.admin_audio)
+        "kichwa-recording-content_type-object_id-INITIAL_FORMS": "0",
     }
     for i, (category, count) in enumerate(attendance_counts.items()):
         dimension = "gender" if category in ("men", "women") else "sector"

@@ -14,8 +14,9 @@ from .factories import AgreementFactory, MeetingFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/{lang}/compromisos/TEST0001/"
-# The commitment page's own 8 and the participation panel's 5 (tests/feedback/test_commitment_panel.py).
-PAGE_QUERIES = 8 + 5
+# The commitment page's own 8, the participation panel's 5 (tests/feedback/test_commitment_panel.py) and the
+# commitment's published recordings and, on a Kichwa page, the review of the Kichwa it shows (kichwa).
+PAGE_QUERIES = 8 + 5 + 1 + 1
 
 
 @pytest.mark.parametrize("lang", ["es", "qu"])

@@ -52,6 +52,8 @@ def form_data(**extra) -> dict:
         "agreements-INITIAL_FORMS": "0",
         "agreements-MIN_NUM_FORMS": "0",
         "agreements-MAX_NUM_FORMS": "1000",
+        "kichwa-recording-content_type-object_id-TOTAL_FORMS": "0",  # the recordings (kichwa.admin_audio)
+        "kichwa-recording-content_type-object_id-INITIAL_FORMS": "0",
     }
     return data | extra
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 # Measured: the plan; the years with meetings; the count; the page of meetings (attendance totals, agreement counts
 # and canton in the same query); the Steering Committee's meetings counted per year.
 LIST_QUERIES = 5
-# The meeting with its canton; its attendance; its agreements with their institutions and commitments.
-DETAIL_QUERIES = 3
+# The meeting with its canton; its attendance; its agreements with their institutions and commitments; its
+# published recordings (kichwa).
+DETAIL_QUERIES = 4
 HOSTILE = [SCRIPT, "<script>alert(1)</script>", "99999", "-1", "0", "1e9", "%00", "x" * 3000, "' OR 1=1 --", "🙂"]
 
 

@@ -39,6 +39,8 @@ def test_planners_take_a_report_from_draft_to_published_in_the_admin(
         "narratives-INITIAL_FORMS": "2",
         "narratives-MIN_NUM_FORMS": "0",
         "narratives-MAX_NUM_FORMS": "1000",
+        "kichwa-recording-content_type-object_id-TOTAL_FORMS": "0",  # the recordings (kichwa.admin_audio)
+        "kichwa-recording-content_type-object_id-INITIAL_FORMS": "0",
     }
     for i, narrative in enumerate(draft.narratives.order_by("commitment_code")):
         data[f"narratives-{i}-id"] = str(narrative.pk)

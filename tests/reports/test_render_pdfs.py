@@ -248,10 +248,12 @@ def test_weasyprint_may_read_the_stylesheet_but_nothing_from_the_network():
 
 @pytest.mark.parametrize("language", ["es", "qu"])
 def test_a_report_laid_out_in_parts_reads_as_one_document(published, settings, rerender, language):
-    """One commitment per part here (settings.REPORTS_PDF_CHUNK): the pages join up, numbered as one."""
+    """A report above REPORTS_PDF_SINGLE_MAX commitments, one commitment per part here (REPORTS_PDF_CHUNK): the
+    pages join up, numbered as one."""
     from django.utils import translation
 
     one_part = {f.language: f.sha256 for f in published.files.all()}
+    settings.REPORTS_PDF_SINGLE_MAX = 1
     settings.REPORTS_PDF_CHUNK = 1
     lose_pdfs(published)
     assert rerender(published)
