@@ -103,7 +103,7 @@ def byte_range(request, response, file, *, etag: str):
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
     if start >= size or start > end:
-        response.close()
+        _discard(response)
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
@@ -116,8 +116,16 @@ def byte_range(request, response, file, *, etag: str):
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Content-Length"] = str(end - start + 1)
     partial._csp_exempt = partial._csp_exempt_ro = True
-    response.close()
+    _discard(response)
     return partial
+
+
+def _discard(response) -> None:
+    """Close the file of a whole-file response replaced by a range. Not response.close(): that also signals the end
+    of the request (request_finished), which closes the database connection in the middle of this one."""
+    stream = getattr(response, "file_to_stream", None)
+    if stream is not None:
+        stream.close()
 
 
 def _read(handle, length: int):

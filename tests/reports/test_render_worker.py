@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 
 from reports import services
-from reports.models import Report, ReportFile
+from reports.models import Report, ReportFile, ReportOutreachFile
 from reports.tasks import render_report_pdfs_task
 from tests.worker import send_to_broker, start_worker, stop_worker, task_succeeded, wait_for
 
@@ -142,10 +142,12 @@ def test_a_rendering_cut_short_by_a_killed_worker_is_delivered_again_and_done_on
         assert _successes(task_id, first_log, second_log) == ["'ready'"]
         assert task_id in second_log.read_text()
         assert sorted(ReportFile.objects.filter(report=report).values_list("language", flat=True)) == ["es", "qu"]
-        # Exactly the two files the rows point at: nothing half-written is left by the killed worker.
+        # Exactly the files the rows point at (the two PDFs, and the bulletins and radio pack made after them):
+        # nothing half-written is left by the killed worker.
         stored = sorted(ReportFile.objects.filter(report=report).values_list("file", flat=True))
+        outreach = list(ReportOutreachFile.objects.filter(report=report).values_list("file", flat=True))
         on_disk = sorted(p.relative_to(reports_root).as_posix() for p in reports_root.rglob("*") if p.is_file())
-        assert on_disk == stored
+        assert on_disk == sorted(stored + outreach)
         assert [re.sub(r"-\d+-[0-9a-f]{16}\.pdf$", ".pdf", Path(name).name) for name in stored] == [
             "conecta-pastaza-informe-2025-T3-es.pdf",
             "conecta-pastaza-informe-2025-T3-qu.pdf",

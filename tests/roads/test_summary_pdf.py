@@ -146,7 +146,7 @@ def test_a_long_name_and_many_places_still_fit_on_one_page(citizen, language, se
         name_es=" ".join(words * 4)[:250],
         executor=Executor.AGREEMENT,
         partner=" ".join(words * 3)[:250],
-        communities=", ".join(f"Comunidad {n}" for n in range(40)),
+        communities=", ".join(f"Comunidad {n}" for n in range(30))[:500],  # the field's length (PostgreSQL checks it)
         start_reference=" ".join(words * 2)[:150],
         end_reference=" ".join(words * 2)[:150],
         status=WorkStatus.IMPLEMENTATION,
